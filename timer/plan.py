@@ -1,0 +1,302 @@
+"""A circuit expanded into its timeline: every phase with its start, length, load and place.
+
+The same timeline feeds `circuit-timer plan`, the live session engine, the cue schedule and the log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from timer import e1rm
+from timer.circuit import Athlete, Circuit, Load, Station, resolved_increment
+from timer.durations import format_duration
+from timer.errors import InputError, Problem
+
+PhaseKind = Literal["prepare", "work", "rest", "round_rest"]
+LONG_CIRCUIT_S = 2 * 3600
+RANGES_HINT = "outside the strength-endurance ranges: 20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One stretch of the timeline: get ready, a work set (or one part of it), or a rest."""
+
+    index: int
+    kind: PhaseKind
+    start_s: int
+    duration_s: int
+    round: int | None = None
+    station: int | None = None
+    set: int | None = None
+    part: int | None = None
+    exercise: str | None = None
+    """For work: the movement done (the part's name inside a complex)."""
+    station_name: str | None = None
+    load: float | None = None
+    """Rounded load in `unit`; None for bodyweight or when there is no load."""
+    unit: str = "kg"
+    pct_e1rm: float | None = None
+    bodyweight: bool = False
+    cadence: float | None = None
+    target_reps: int | None = None
+    cues: tuple[str, ...] = ()
+    parts_in_set: int = 0
+    """How many parts the set has (0 for a plain station)."""
+
+    @property
+    def end_s(self) -> int:
+        return self.start_s + self.duration_s
+
+    @property
+    def is_work(self) -> bool:
+        return self.kind == "work"
+
+    def load_text(self) -> str:
+        """How the load reads on screen: `30 kg · 30% e1RM`, `bodyweight`, or empty."""
+        if self.bodyweight:
+            return "bodyweight"
+        if self.load is None:
+            return ""
+        text = f"{e1rm.format_weight(self.load)} {self.unit}"
+        if self.pct_e1rm is not None:
+            text += f" · {e1rm.format_weight(self.pct_e1rm)}% e1RM"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        """The phase as `plan --json` prints it."""
+        return {
+            "kind": self.kind,
+            "start_s": self.start_s,
+            "duration_s": self.duration_s,
+            "round": self.round,
+            "station": self.station,
+            "set": self.set,
+            "part": self.part,
+            "exercise": self.exercise,
+            "load": self.load,
+            "unit": self.unit,
+            "pct_e1rm": self.pct_e1rm,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A resolved circuit: the timeline plus what the overview and `check` show."""
+
+    name: str
+    notes: str | None
+    unit: str
+    rounds: int
+    stations: int
+    phases: tuple[Phase, ...]
+    athlete: str | None = None
+    warnings: tuple[str, ...] = ()
+    station_rows: tuple[dict[str, Any], ...] = field(default=())
+    """One row per station (and part) for the overview: exercise, load text, work, rest, sets."""
+
+    @property
+    def total_s(self) -> int:
+        return self.phases[-1].end_s if self.phases else 0
+
+    def phase_at(self, t: float) -> Phase:
+        """The phase running `t` seconds into the plan (the last one once it is over)."""
+        lo, hi = 0, len(self.phases) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.phases[mid].start_s <= t:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.phases[lo]
+
+    def summary_line(self) -> str:
+        return f"{self.name}: {self.rounds} rounds × {self.stations} stations, total {format_duration(self.total_s)}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total_s": self.total_s, "phases": [p.to_json() for p in self.phases]}
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    load: float | None
+    pct: float | None
+    bodyweight: bool
+
+
+def build_plan(circuit: Circuit, athlete: Athlete | None = None, label: str = "circuit") -> Plan:
+    """Expand `circuit` into its timeline with loads for `athlete` (or the circuit's own e1RM values).
+
+    Raises InputError listing every station whose load cannot be computed.
+    """
+    unit = athlete.units if athlete else circuit.units
+    increment = resolved_increment(unit, athlete.increment if athlete else circuit.increment)
+    e1rms, warnings = _e1rm_table(circuit, athlete, unit, label)
+    problems: list[Problem] = []
+
+    def resolve(where: str, lift: str | None, load: Load | None) -> _Resolved:
+        if load is None or load.kind == "bodyweight":
+            return _Resolved(None, None, load is not None)
+        max_for_lift = e1rms.get(lift) if lift else None
+        if load.kind == "percent":
+            if lift is None:
+                problems.append(Problem(label, where, f'load "{load.value:g}%" needs lift = "..." naming an e1RM'))
+                return _Resolved(None, None, False)
+            if max_for_lift is None:
+                source = f"{label}'s [e1rm] table" + (" or the athlete profile" if athlete else "")
+                problems.append(
+                    Problem(label, where, f'lift "{lift}" has no e1RM; add {lift} = <kg or lb> to the {source}')
+                )
+                return _Resolved(None, None, False)
+            assert load.value is not None
+            value = e1rm.round_to_increment(max_for_lift * load.value / 100, increment)
+            return _Resolved(value, load.value, False)
+        assert load.value is not None and load.unit is not None
+        value = e1rm.round_to_increment(e1rm.convert(load.value, load.unit, unit), increment)
+        pct = round(100 * value / max_for_lift, 1) if max_for_lift else None
+        return _Resolved(value, pct, False)
+
+    phases: list[Phase] = []
+    rows: list[dict[str, Any]] = []
+    clock = 0
+
+    def add(kind: PhaseKind, seconds: int, **info: Any) -> None:
+        nonlocal clock
+        if seconds > 0:
+            phases.append(Phase(len(phases), kind, clock, seconds, unit=unit, **info))
+            clock += seconds
+
+    resolved: list[list[tuple[str, _Resolved, Any]]] = []
+    for s_index, station in enumerate(circuit.station, start=1):
+        where = f'station {s_index} "{station.exercise}"'
+        movements = station.part or [station]
+        entries = []
+        for p_index, move in enumerate(movements, start=1):
+            spot = f'{where}, part {p_index} "{move.exercise}"' if station.part else where
+            entries.append((spot, resolve(spot, move.lift, move.load), move))
+        resolved.append(entries)
+        warnings.extend(_coaching_warnings(label, where, station, entries))
+        for spot, res, move in entries:
+            rows.append(
+                {
+                    "station": s_index,
+                    "part": spot != where,
+                    "exercise": move.exercise,
+                    "load": _load_text(res, unit),
+                    "work_s": move.work if station.part else station.set_seconds,
+                    "rest_s": station.rest,
+                    "sets": station.sets,
+                }
+            )
+    if problems:
+        raise InputError(problems)
+
+    add("prepare", circuit.prepare)
+    n_stations = len(circuit.station)
+    for rnd in range(1, circuit.rounds + 1):
+        for s_index, (station, entries) in enumerate(zip(circuit.station, resolved, strict=True), start=1):
+            for set_no in range(1, station.sets + 1):
+                for p_index, (_spot, res, move) in enumerate(entries, start=1):
+                    add(
+                        "work",
+                        move.work if station.part else station.set_seconds,
+                        round=rnd,
+                        station=s_index,
+                        set=set_no,
+                        part=p_index if station.part else None,
+                        exercise=move.exercise,
+                        station_name=station.exercise,
+                        load=res.load,
+                        pct_e1rm=res.pct,
+                        bodyweight=res.bodyweight,
+                        cadence=move.cadence,
+                        target_reps=_target_reps(move, station),
+                        cues=tuple(move.cues or station.cues),
+                        parts_in_set=len(station.part),
+                    )
+                last_set_of_round = s_index == n_stations and set_no == station.sets
+                if last_set_of_round and rnd == circuit.rounds:
+                    continue  # no rest after the very last set of the circuit
+                place = {"round": rnd, "station": s_index, "set": set_no, "station_name": station.exercise}
+                if last_set_of_round and circuit.round_rest is not None:
+                    add("round_rest", circuit.round_rest, **place)
+                else:
+                    add("rest", station.rest, **place)
+    total = clock
+    if total > LONG_CIRCUIT_S:
+        warnings.append(str(Problem(label, "", f"the circuit lasts {format_duration(total)}, over 2 hours")))
+    return Plan(
+        name=circuit.name,
+        notes=circuit.notes,
+        unit=unit,
+        rounds=circuit.rounds,
+        stations=n_stations,
+        phases=tuple(phases),
+        athlete=athlete.name if athlete else None,
+        warnings=tuple(warnings),
+        station_rows=tuple(rows),
+    )
+
+
+def _target_reps(move: Any, station: Station) -> int | None:
+    if move.reps is not None:
+        return move.reps
+    cadence = move.cadence if move.cadence is not None else None
+    if cadence is None:
+        return None
+    seconds = move.work if station.part else station.set_seconds
+    return round(cadence * seconds / 60)
+
+
+def _load_text(res: _Resolved, unit: str) -> str:
+    if res.bodyweight:
+        return "bodyweight"
+    if res.load is None:
+        return ""
+    text = f"{e1rm.format_weight(res.load)} {unit}"
+    return text + (f" · {e1rm.format_weight(res.pct)}% e1RM" if res.pct is not None else "")
+
+
+def _e1rm_table(
+    circuit: Circuit, athlete: Athlete | None, unit: str, label: str
+) -> tuple[dict[str, float], list[str]]:
+    """Every lift's e1RM in `unit`: the circuit's values, overridden by the athlete's."""
+    table: dict[str, float] = {}
+    warnings: list[str] = []
+    sources: list[tuple[str, Any, str]] = [(circuit.units, circuit.e1rm, label)]
+    if athlete:
+        sources.append((athlete.units, athlete.e1rm, "athlete profile"))
+    for source_unit, values, source in sources:
+        for lift, value in values.items():
+            if isinstance(value, (int, float)):
+                estimate = float(value)
+            else:
+                estimate = value.e1rm()
+                if value.reps > e1rm.RELIABLE_TEST_REPS:
+                    warnings.append(
+                        str(
+                            Problem(
+                                label if source == label else source,
+                                f'e1rm "{lift}"',
+                                f"a test set of {value.reps} reps gives an unreliable estimate; "
+                                f"retest with {e1rm.RELIABLE_TEST_REPS} reps or fewer",
+                            )
+                        )
+                    )
+            table[lift] = e1rm.convert(estimate, source_unit, unit)
+    return table, warnings
+
+
+def _coaching_warnings(label: str, where: str, station: Station, entries: list[Any]) -> list[str]:
+    out = []
+    if not 80 <= station.set_seconds <= 240:
+        out.append(str(Problem(label, where, f"a {format_duration(station.set_seconds)} work set is {RANGES_HINT}")))
+    for spot, res, _move in entries:
+        if res.pct is not None and not 20 <= res.pct <= 60:
+            out.append(str(Problem(label, spot, f"{e1rm.format_weight(res.pct)}% e1RM is {RANGES_HINT}")))
+    return out
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    """Everything about a plan as plain data (handy for debugging and tests)."""
+    return asdict(plan)
