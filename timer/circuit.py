@@ -58,6 +58,9 @@ def _check_text(value: object, limit: int, *, multiline: bool = False) -> str:
 
 
 def _show(value: object) -> str:
+    """A value as the coach typed it in TOML, shortened."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     text = repr(value) if not isinstance(value, str) else f'"{value}"'
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -141,13 +144,13 @@ LiftKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class TestSet(_Model):
     """A test set the e1RM is estimated from."""
 
-    weight: float = Field(gt=0, le=2000, allow_inf_nan=False)
+    weight: float = Field(gt=0, le=2000, allow_inf_nan=False, strict=True)
     """Weight lifted, in the file's units."""
     reps: int = Field(ge=1, le=e1rm.MAX_TEST_REPS, strict=True)
     """Reps done (1–12; estimates get unreliable above 10)."""
@@ -159,7 +162,7 @@ class TestSet(_Model):
         return e1rm.estimate(self.weight, self.reps, self.formula)
 
 
-E1rmValue = Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False)] | TestSet
+E1rmValue = Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False, strict=True)] | TestSet
 
 
 class _Movement(_Model):
@@ -167,7 +170,7 @@ class _Movement(_Model):
     """Key in [e1rm] that a percentage load refers to."""
     load: LoadField | None = None
     """"30%" of the lift's e1RM, "32.5 kg" / "70 lb", or "bodyweight" / "bw"."""
-    cadence: float | None = Field(default=None, gt=0, le=200, allow_inf_nan=False)
+    cadence: float | None = Field(default=None, gt=0, le=200, allow_inf_nan=False, strict=True)
     """Target reps per minute (drives the metronome)."""
     reps: int | None = Field(default=None, ge=1, le=1000, strict=True)
     """Target reps for the set."""
@@ -230,7 +233,7 @@ class Circuit(_Model):
     """Anything the athlete should read before starting."""
     units: Units = "kg"
     """Units for e1RM values and loads."""
-    increment: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False)
+    increment: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False, strict=True)
     """Loads round to the nearest multiple of this; 2.5 for kg, 5 for lb when left out."""
     prepare: Duration = 10
     """Get-ready countdown before the first set."""
@@ -251,7 +254,7 @@ class Athlete(_Model):
     """The athlete's name."""
     units: Units = "kg"
     """Units of the e1RM values; loads are shown in these units."""
-    increment: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False)
+    increment: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False, strict=True)
     """Loads round to the nearest multiple of this; 2.5 for kg, 5 for lb when left out."""
     e1rm: dict[LiftKey, E1rmValue] = Field(default_factory=dict)
     """Estimated 1RM per lift: a number, or a test set { weight, reps, formula }."""
@@ -322,7 +325,8 @@ def _validate(model: type[_Model], data: dict[str, Any], label: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem(model, data, err, label) for err in exc.errors(include_url=False)]
+        errors = [err for err in exc.errors(include_url=False) if not _wrong_union_branch(err)]
+        problems = [_problem(model, data, err, label) for err in errors]
         # pydantic reports each failed branch of a union; one line per place is enough for a person.
         seen: set[tuple[str, str]] = set()
         unique = []
@@ -335,6 +339,15 @@ def _validate(model: type[_Model], data: dict[str, Any], label: str) -> Any:
 
 
 # --- turning pydantic's errors into sentences --------------------------------------------------------
+
+
+def _wrong_union_branch(err: dict[str, Any]) -> bool:
+    """An e1RM value is a number or a test-set table; keep only the errors of the branch the coach meant."""
+    loc = err["loc"]
+    if len(loc) < 3 or loc[0] != "e1rm":
+        return False
+    is_table = isinstance(err.get("input"), dict) or len(loc) > 3
+    return (loc[2] == "TestSet") != is_table
 
 
 def _fields(model: type[BaseModel]) -> list[str]:
@@ -369,7 +382,7 @@ def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) ->
             node, current, key = None, TestSet, ""
             i += 2
             # skip the union branch names pydantic adds ("float", "TestSet")
-            while i < len(loc) and loc[i] in ("float", "TestSet", "constrained-float"):
+            while i < len(loc) and loc[i] in ("float", "TestSet", "constrained-float", "[key]"):
                 i += 1
             continue
         if isinstance(item, int):
@@ -383,6 +396,10 @@ def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) ->
 
 
 def _sentence(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> str:
+    return _describe(err, key, model).strip()
+
+
+def _describe(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> str:
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
@@ -403,6 +420,8 @@ def _sentence(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> s
         return f"{key} must be a number, not {_show(value)}"
     if kind in ("string_type",):
         return f"{key} must be text in quotes, not {_show(value)}"
+    if kind == "list_type" and name in ("station", "part"):
+        return f"{name} must be written as [[{'station' if name == 'station' else 'station.part'}]] tables"
     if kind in ("list_type",):
         return f"{key} must be a list like [\"...\", \"...\"], not {_show(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -410,7 +429,7 @@ def _sentence(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> s
     if kind == "literal_error":
         return f"{key} must be one of {ctx.get('expected')}, not {_show(value)}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        limit = next(iter(ctx.values()))
+        limit = f"{next(iter(ctx.values())):g}"
         words = {
             "greater_than": "more than",
             "greater_than_equal": "at least",

@@ -5,7 +5,7 @@ The same timeline feeds `circuit-timer plan`, the live session engine, the cue s
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from timer import e1rm
@@ -54,14 +54,7 @@ class Phase:
 
     def load_text(self) -> str:
         """How the load reads on screen: `30 kg · 30% e1RM`, `bodyweight`, or empty."""
-        if self.bodyweight:
-            return "bodyweight"
-        if self.load is None:
-            return ""
-        text = f"{e1rm.format_weight(self.load)} {self.unit}"
-        if self.pct_e1rm is not None:
-            text += f" · {e1rm.format_weight(self.pct_e1rm)}% e1RM"
-        return text
+        return describe_load(self.load, self.unit, self.pct_e1rm, bodyweight=self.bodyweight)
 
     def to_json(self) -> dict[str, Any]:
         """The phase as `plan --json` prints it."""
@@ -111,7 +104,9 @@ class Plan:
         return self.phases[lo]
 
     def summary_line(self) -> str:
-        return f"{self.name}: {self.rounds} rounds × {self.stations} stations, total {format_duration(self.total_s)}"
+        rounds = f"{self.rounds} round{'s' if self.rounds != 1 else ''}"
+        stations = f"{self.stations} station{'s' if self.stations != 1 else ''}"
+        return f"{self.name}: {rounds} × {stations}, total {format_duration(self.total_s)}"
 
     def to_json(self) -> dict[str, Any]:
         return {"total_s": self.total_s, "phases": [p.to_json() for p in self.phases]}
@@ -182,7 +177,7 @@ def build_plan(circuit: Circuit, athlete: Athlete | None = None, label: str = "c
                     "station": s_index,
                     "part": spot != where,
                     "exercise": move.exercise,
-                    "load": _load_text(res, unit),
+                    "load": describe_load(res.load, unit, res.pct, bodyweight=res.bodyweight),
                     "work_s": move.work if station.part else station.set_seconds,
                     "rest_s": station.rest,
                     "sets": station.sets,
@@ -248,13 +243,14 @@ def _target_reps(move: Any, station: Station) -> int | None:
     return round(cadence * seconds / 60)
 
 
-def _load_text(res: _Resolved, unit: str) -> str:
-    if res.bodyweight:
+def describe_load(load: float | None, unit: str, pct: float | None, *, bodyweight: bool = False) -> str:
+    """How a load reads on screen: `30 kg · 30% e1RM`, `32.5 kg`, `bodyweight`, or empty for none."""
+    if bodyweight:
         return "bodyweight"
-    if res.load is None:
+    if load is None:
         return ""
-    text = f"{e1rm.format_weight(res.load)} {unit}"
-    return text + (f" · {e1rm.format_weight(res.pct)}% e1RM" if res.pct is not None else "")
+    text = f"{e1rm.format_weight(load)} {unit}"
+    return text + (f" · {e1rm.format_weight(pct)}% e1RM" if pct is not None else "")
 
 
 def _e1rm_table(
@@ -295,8 +291,3 @@ def _coaching_warnings(label: str, where: str, station: Station, entries: list[A
         if res.pct is not None and not 20 <= res.pct <= 60:
             out.append(str(Problem(label, spot, f"{e1rm.format_weight(res.pct)}% e1RM is {RANGES_HINT}")))
     return out
-
-
-def plan_dict(plan: Plan) -> dict[str, Any]:
-    """Everything about a plan as plain data (handy for debugging and tests)."""
-    return asdict(plan)

@@ -1,0 +1,227 @@
+"""The `circuit-timer` command: check, plan, e1rm, schema, run, history, and the picker when bare.
+
+Imports are lazy so that `check` and `plan` start fast and never load Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from timer.circuit import Athlete
+    from timer.plan import Plan
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="circuit-timer",
+        description="A training timer for runners' strength-endurance circuits. "
+        "With no command, opens the circuit picker.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate circuit files and explain every problem")
+    check.add_argument("files", nargs="+", metavar="FILE", help="circuit files (.toml)")
+    check.add_argument("--athlete", metavar="PROFILE", help="athlete profile whose e1RM values to use")
+
+    plan = sub.add_parser("plan", help="print the timeline of a circuit, one row per phase")
+    plan.add_argument("file", metavar="FILE")
+    plan.add_argument("--athlete", metavar="PROFILE", help="athlete profile whose e1RM values to use")
+    plan.add_argument("--json", action="store_true", help="print the timeline as JSON")
+
+    est = sub.add_parser("e1rm", help="estimate a one-rep max from a test set, with a table of loads")
+    est.add_argument("weight", type=_positive_float, metavar="WEIGHT", help="weight lifted")
+    est.add_argument("reps", type=_reps, metavar="REPS", help="reps done (1-12)")
+    est.add_argument("--formula", default="epley", type=str.lower, choices=_formula_names(), help="default: epley")
+    est.add_argument("--units", default="kg", choices=["kg", "lb"], help="units of WEIGHT (default kg)")
+    est.add_argument("--increment", type=_positive_float, help="round loads to this (default 2.5 kg / 5 lb)")
+
+    sub.add_parser("schema", help="print the JSON Schema of circuit files (for editors)")
+
+    run = sub.add_parser("run", help="run a circuit live")
+    run.add_argument("file", metavar="FILE")
+    run.add_argument("--athlete", metavar="PROFILE", help="athlete profile whose e1RM values to use")
+    run.add_argument("--log", metavar="PATH", help="rep log file (default: see README)")
+    run.add_argument("--mute", action="store_true", help="start with sound off (flashes stay)")
+    run.add_argument("--no-voice", action="store_true", help="beeps only, no spoken announcements")
+    run.add_argument("--resume", action="store_true", help="continue the latest aborted session of this circuit")
+
+    history = sub.add_parser("history", help="sessions in the rep log, trends, CSV export")
+    history.add_argument("--log", action="append", metavar="PATH", help="log file; repeat to merge several")
+    history.add_argument("--circuit", metavar="NAME", help="only this circuit")
+    history.add_argument("--athlete", metavar="NAME", help="only this athlete")
+    history.add_argument("--all", action="store_true", help="every session, not only the latest 20")
+    history.add_argument("--csv", metavar="OUT", help="write one row per set to this CSV file")
+    return parser
+
+
+def _formula_names() -> list[str]:
+    from timer.e1rm import FORMULAS
+
+    return list(FORMULAS)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (0 < value < 10_000):
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 (and a sensible weight)")
+    return value
+
+
+def _reps(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of reps") from None
+    if not 1 <= value <= 12:
+        raise argparse.ArgumentTypeError(f"{value} reps cannot estimate a 1RM: use a test set of 1 to 12 reps")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `circuit-timer` and `python -m timer`; returns the exit code."""
+    args = _parser().parse_args(argv)
+    handlers = {
+        None: cmd_pick,
+        "check": cmd_check,
+        "plan": cmd_plan,
+        "e1rm": cmd_e1rm,
+        "schema": cmd_schema,
+        "run": cmd_run,
+        "history": cmd_history,
+    }
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `circuit-timer plan x | head`: the reader left; not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+
+
+def load_plan(file: str, athlete_file: str | None) -> Plan:
+    """Load a circuit (and an athlete profile) and build its plan; InputError for any problem."""
+    from timer.circuit import load_athlete, load_circuit
+    from timer.plan import build_plan
+
+    circuit = load_circuit(file)
+    athlete: Athlete | None = load_athlete(athlete_file) if athlete_file else None
+    return build_plan(circuit, athlete, label=file)
+
+
+def _report_error(exc: Exception) -> int:
+    print(str(exc), file=sys.stderr)
+    return 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from timer.errors import InputError
+
+    failed = False
+    for file in args.files:
+        try:
+            plan = load_plan(file, args.athlete)
+        except InputError as exc:
+            failed = True
+            _report_error(exc)
+            continue
+        print(f"OK {plan.summary_line()}")
+        for warning in plan.warnings:
+            print(f"  warning: {warning}")
+    return 1 if failed else 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from timer.durations import format_duration
+    from timer.errors import InputError
+
+    try:
+        plan = load_plan(args.file, args.athlete)
+    except InputError as exc:
+        return _report_error(exc)
+    if args.json:
+        print(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    names = {"prepare": "GET READY", "work": "WORK", "rest": "REST", "round_rest": "ROUND REST"}
+    print(plan.summary_line() + (f" (athlete: {plan.athlete})" if plan.athlete else ""))
+    print(f"{'start':>8}  {'phase':<10}  {'place':<12}  {'exercise':<30}  {'load':<22}  {'time':>7}")
+    for phase in plan.phases:
+        place = ""
+        if phase.round is not None:
+            place = f"R{phase.round} S{phase.station} set{phase.set}"
+            if phase.part:
+                place += f".{phase.part}"
+        exercise = phase.exercise or ""
+        if phase.kind != "work":
+            following = plan.phases[phase.index + 1] if phase.index + 1 < len(plan.phases) else None
+            exercise = f"next: {following.exercise}" if following and following.exercise else ""
+        print(
+            f"{format_duration(phase.start_s):>8}  {names[phase.kind]:<10}  {place:<12}  "
+            f"{exercise[:30]:<30}  {phase.load_text()[:22]:<22}  {format_duration(phase.duration_s):>7}"
+        )
+    print(f"{format_duration(plan.total_s):>8}  END")
+    for warning in plan.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_e1rm(args: argparse.Namespace) -> int:
+    from timer import e1rm
+    from timer.circuit import resolved_increment
+
+    estimate = e1rm.estimate(args.weight, args.reps, args.formula)
+    increment = resolved_increment(args.units, args.increment)
+    unit = args.units
+    print(f"e1RM: {estimate:.1f} {unit} ({args.formula}, {e1rm.format_weight(args.weight)} {unit} × {args.reps})")
+    if args.reps > e1rm.RELIABLE_TEST_REPS:
+        print(f"warning: estimates from more than {e1rm.RELIABLE_TEST_REPS} reps are unreliable", file=sys.stderr)
+    print(f"{'% e1RM':>7}  load ({unit}, nearest {e1rm.format_weight(increment)})")
+    for pct in range(20, 61, 5):
+        load = e1rm.round_to_increment(estimate * pct / 100, increment)
+        print(f"{pct:>6}%  {e1rm.format_weight(load)}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from timer.circuit import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Validate everything before any UI appears, then run the live session."""
+    from timer.errors import CircuitTimerError
+
+    try:
+        plan = load_plan(args.file, args.athlete)
+    except CircuitTimerError as exc:
+        return _report_error(exc)
+    from timer.ui.app import make_app
+
+    app = make_app(plan, circuit_path=Path(args.file), mute=args.mute)
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_pick(args: argparse.Namespace) -> int:
+    """Bare `circuit-timer`: the picker of bundled and local circuits."""
+    from timer.ui.app import make_app
+
+    app = make_app(None)
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from timer.history import command
+
+    return command(args)
