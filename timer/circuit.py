@@ -61,8 +61,13 @@ def _show(value: object) -> str:
     """A value as the coach typed it in TOML, shortened."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = repr(value) if not isinstance(value, str) else f'"{value}"'
+    text = _printable(repr(value) if not isinstance(value, str) else f'"{value}"')
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _printable(text: str) -> str:
+    """Escape what a terminal would act on or hide (control, format and separator characters)."""
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in text)
 
 
 @dataclass(frozen=True)
@@ -378,7 +383,7 @@ def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) ->
             i += 2
             continue
         if item == "e1rm" and i + 1 < len(loc):
-            where.append(f'e1rm "{loc[i + 1]}"')
+            where.append(f'e1rm "{_printable(str(loc[i + 1]))}"')
             node, current, key = None, TestSet, ""
             i += 2
             # skip the union branch names pydantic adds ("float", "TestSet")
@@ -403,6 +408,7 @@ def _describe(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> s
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
+    key = _printable(key)
     name = key.split(" ")[0] if key else ""
     if kind == "extra_forbidden":
         known = _fields(model) if model else []
