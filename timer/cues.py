@@ -10,8 +10,9 @@ The rules, per phase (D = the phase's length now, so an extended rest moves its 
   D-1; at D exactly one end tone: "final" after the circuit's last set, "round_end" after a round's last
   set when more rounds follow, "stop" when a rest follows, nothing when another work phase follows (its
   own "go"/"part" marks the change); "halfway" (say "Halfway") at the midpoint of sets of 60 s or more,
-  a complex counting as one set (the cue sits in whichever part holds the midpoint); "tick" every
-  60/cadence seconds from 0 when the metronome is on and the movement has a cadence.
+  a complex counting as one set (the cue sits in whichever part holds the midpoint; right on a part change
+  it loses to "part"); "tick" every 60/cadence seconds from 0 when the metronome is on and the movement
+  has a cadence.
 - prepare / rest / round_rest before a work phase: "count" at D-3, D-2, D-1 (the 3-2-1 before work belongs
   to the phase before it) and "rest10" at D-10 (never before REST10_MIN_AT, so a short rest still
   announces what comes next, just after the previous stop tone) with say "Next: Step-ups, 20 kilos".
