@@ -1,0 +1,574 @@
+"""Playback: backend order, mute, voices, no-device handling, and the real simpleaudio path recorded by ALSA.
+
+Fakes stand in for simpleaudio, `shutil.which` and `subprocess.Popen` in the unit tests; the last tests run
+the real backend in a subprocess with ALSA's `file` plugin recording what is played (no sound card needed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from timer import audio
+from timer.audio import BellPlayer, FilePlayer, NullPlayer, Player, RecordingPlayer, choose_player
+from timer.cues import Cue
+from timer.resources import sound_file
+from timer.sounds import RATE, wav_bytes
+
+REPO = Path(__file__).resolve().parent.parent
+CAPTURE = Path(__file__).resolve().parent / "alsa_capture"
+GAP = bytes(2 * round(audio.VOICE_GAP_S * RATE))
+
+
+def tone(kind: str) -> bytes:
+    return audio.read_frames(sound_file(f"{kind}.wav"))
+
+
+# --------------------------------------------------------------------------------------------- fakes
+
+
+class FakePlayObject:
+    def __init__(self, frames: bytes) -> None:
+        self.frames = frames
+        self.playing = True
+        self.stopped = False
+
+    def is_playing(self) -> bool:
+        return self.playing
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.playing = False
+
+
+def fake_simpleaudio(*, device: bool = True) -> types.ModuleType:
+    """A stand-in simpleaudio module; without a device, play() raises its SimpleaudioError."""
+    module = types.ModuleType("simpleaudio")
+    native = types.ModuleType("simpleaudio._simpleaudio")
+
+    class SimpleaudioError(Exception):
+        pass
+
+    native.SimpleaudioError = SimpleaudioError
+    module._simpleaudio = native
+    module.plays = []  # every FakePlayObject, in order
+    module.opens = 0  # every attempt to open the device
+
+    class WaveObject:
+        def __init__(self, frames: bytes, channels: int, width: int, rate: int) -> None:
+            assert (channels, width, rate) == (1, 2, RATE)
+            self.frames = frames
+
+        def play(self) -> FakePlayObject:
+            module.opens += 1
+            if not device:
+                raise SimpleaudioError("Error opening PCM device. -- CODE: -2")
+            played = FakePlayObject(self.frames)
+            module.plays.append(played)
+            return played
+
+    module.WaveObject = WaveObject
+    return module
+
+
+class FakePopen:
+    calls: ClassVar[list[tuple[list[str], dict[str, Any]]]] = []
+    exit_code = 0
+
+    def __init__(self, argv: list[str], **kwargs: Any) -> None:
+        FakePopen.calls.append((argv, kwargs))
+        self.returncode: int | None = FakePopen.exit_code
+        self.terminated = False
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        return self.returncode
+
+    def terminate(self) -> None:
+        self.terminated = True
+        self.returncode = -15
+
+
+@pytest.fixture
+def sa(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    module = fake_simpleaudio()
+    monkeypatch.setitem(sys.modules, "simpleaudio", module)
+    return module
+
+
+@pytest.fixture
+def no_simpleaudio(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "simpleaudio", None)  # makes `import simpleaudio` raise ImportError
+
+
+@pytest.fixture
+def popen(monkeypatch: pytest.MonkeyPatch) -> type[FakePopen]:
+    FakePopen.calls = []
+    FakePopen.exit_code = 0
+    monkeypatch.setattr(audio.subprocess, "Popen", FakePopen)
+    return FakePopen
+
+
+def which_only(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    monkeypatch.setattr(audio.shutil, "which", lambda name: f"/usr/bin/{name}" if name in names else None)
+
+
+def voice_file(tmp_path: Path, name: str, frames: bytes) -> Path:
+    path = tmp_path / f"{name}.wav"
+    path.write_bytes(wav_bytes(frames))
+    return path
+
+
+# --------------------------------------------------------------------------------------------- choice
+
+
+def test_simpleaudio_comes_first(sa: types.ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    which_only(monkeypatch, "paplay", "aplay")
+    player = choose_player()
+    assert player.name == "sound: simpleaudio"
+    assert player.problem is None
+    assert sa.opens == 1 and sa.plays[0].frames == bytes(len(sa.plays[0].frames))  # the silent probe
+    player.play(Cue("go", 0.0))
+    assert sa.plays[-1].frames == tone("go")
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.parametrize(
+    ("found", "backend", "argv"),
+    [
+        (("paplay", "pw-play", "aplay"), "paplay", ["/usr/bin/paplay"]),
+        (("pw-play", "aplay"), "pw-play", ["/usr/bin/pw-play"]),
+        (("aplay",), "aplay", ["/usr/bin/aplay", "-q"]),
+    ],
+)
+def test_without_simpleaudio_a_system_player_runs_silently_in_a_subprocess(
+    monkeypatch: pytest.MonkeyPatch,
+    popen: type[FakePopen],
+    found: tuple[str, ...],
+    backend: str,
+    argv: list[str],
+) -> None:
+    which_only(monkeypatch, *found)
+    player = choose_player(platform="linux")
+    try:
+        assert player.name == f"sound: {backend}"
+        player.play(Cue("go", 0.0))
+        assert isinstance(player, FilePlayer) and player.wait_done(timeout=5)
+        [(called, kwargs)] = popen.calls
+        assert called == [*argv, str(sound_file("go.wav"))]
+        for stream in ("stdin", "stdout", "stderr"):
+            assert kwargs[stream] is subprocess.DEVNULL
+        assert player.problem is None
+    finally:
+        player.close()
+
+
+def test_system_players_by_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+    which_only(monkeypatch, "afplay", "aplay")
+    assert audio.system_player("darwin") == ("afplay", ["/usr/bin/afplay"])
+    assert audio.system_player("linux") == ("aplay", ["/usr/bin/aplay", "-q"])
+    assert audio.system_player("win32") == ("winsound", None)
+    which_only(monkeypatch)
+    assert audio.system_player("linux") is None
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_nothing_to_play_with_falls_back_to_the_bell(monkeypatch: pytest.MonkeyPatch) -> None:
+    which_only(monkeypatch)
+    rings: list[str] = []
+    player = choose_player(bell=lambda: rings.append("ding"), platform="linux")
+    assert player.name == "sound: bell"
+    player.play(Cue("go", 0.0))
+    player.play(Cue("announce", 0.0, say="Round 2 of 3"))  # a bell cannot speak
+    assert rings == ["ding"]
+    assert choose_player(platform="linux").name == "sound: off (no player found)"
+
+
+def test_every_player_fits_the_protocol(sa: types.ModuleType, popen: type[FakePopen]) -> None:
+    file_player = FilePlayer("aplay", ["aplay"])
+    players = [choose_player(), file_player, BellPlayer(lambda: None), NullPlayer(), RecordingPlayer()]
+    for player in players:
+        assert isinstance(player, Player)
+    file_player.close()
+
+
+# --------------------------------------------------------------------------------------------- mute
+
+
+def test_mute_silences_everything_until_unmuted(sa: types.ModuleType) -> None:
+    player = choose_player(mute=True)
+    assert player.muted
+    player.play(Cue("final", 0.0))
+    assert len(sa.plays) == 1  # only the probe
+    player.set_muted(False)
+    player.play(Cue("final", 0.0))
+    assert sa.plays[-1].frames == tone("final")
+
+
+def test_muting_stops_a_sound_that_is_playing(sa: types.ModuleType) -> None:
+    player = choose_player()
+    player.play(Cue("final", 0.0))
+    player.set_muted(True)
+    assert sa.plays[-1].stopped
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_mute_applies_to_the_bell_and_subprocess_players(
+    monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
+) -> None:
+    rings: list[str] = []
+    bell = BellPlayer(lambda: rings.append("ding"))
+    bell.set_muted(True)
+    bell.play(Cue("go", 0.0))
+    assert rings == []
+    which_only(monkeypatch, "aplay")
+    player = choose_player(mute=True, platform="linux")
+    player.play(Cue("go", 0.0))
+    assert isinstance(player, FilePlayer) and player.wait_done(timeout=5)
+    assert popen.calls == []
+    player.close()
+
+
+def test_recording_player_records_unless_muted() -> None:
+    player = RecordingPlayer()
+    player.play(Cue("go", 0.0))
+    player.set_muted(True)
+    player.play(Cue("stop", 30.0))
+    player.close()
+    assert player.played == [Cue("go", 0.0)] and player.closed
+
+
+# --------------------------------------------------------------------------------------------- no device
+
+
+def test_no_device_is_reported_once_and_the_bell_takes_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = fake_simpleaudio(device=False)
+    monkeypatch.setitem(sys.modules, "simpleaudio", module)
+    rings: list[str] = []
+    player = choose_player(bell=lambda: rings.append("ding"))
+    assert player.problem is not None and player.problem.startswith("No audio device")
+    assert player.name == "sound: bell (no audio device)"
+    first_problem = player.problem
+    for kind in ("count", "go", "stop", "final"):
+        player.play(Cue(kind, 0.0))  # no exception
+    assert rings == ["ding"] * 4
+    assert player.problem == first_problem
+    assert module.opens == 1  # the device is not tried again for every cue
+
+
+def test_no_device_found_at_the_first_cue_without_a_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = fake_simpleaudio(device=False)
+    monkeypatch.setitem(sys.modules, "simpleaudio", module)
+    player = choose_player(probe=False)
+    assert player.problem is None and player.name == "sound: simpleaudio"
+    player.play(Cue("go", 0.0))
+    player.play(Cue("stop", 0.0))
+    assert player.name == "sound: off (no audio device)"
+    assert player.problem is not None and "visual only" in player.problem
+    assert module.opens == 1
+
+
+def test_an_unexpected_backend_error_is_recorded_not_raised(sa: types.ModuleType) -> None:
+    player = choose_player(probe=False)
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    sa.WaveObject.play = lambda self: broken()
+    player.play(Cue("go", 0.0))
+    assert player.problem == "Sound failed: boom"
+
+
+def test_a_failing_system_player_is_reported_once(
+    no_simpleaudio: None, monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
+) -> None:
+    which_only(monkeypatch, "aplay")
+    popen.exit_code = 1
+    player = choose_player(platform="linux")
+    assert isinstance(player, FilePlayer)
+    for kind in ("count", "go"):
+        player.play(Cue(kind, 0.0))
+        assert player.wait_done(timeout=5)
+    assert player.problem is not None and "exit code 1" in player.problem
+    assert len(popen.calls) == 2  # still tried: the device may come back
+    player.close()
+
+
+def test_a_failing_bell_is_recorded() -> None:
+    def bell() -> None:
+        raise OSError("terminal gone")
+
+    player = BellPlayer(bell)
+    player.play(Cue("go", 0.0))
+    assert player.problem == "Terminal bell failed: terminal gone"
+
+
+def test_a_missing_sound_file_is_a_problem_not_a_crash(sa: types.ModuleType, tmp_path: Path) -> None:
+    player = choose_player(sounds_dir=tmp_path, probe=False)
+    assert player.problem is not None and "could not be loaded" in player.problem
+    player.play(Cue("go", 0.0))
+    assert sa.plays == []
+
+
+# --------------------------------------------------------------------------------------------- voices
+
+
+def test_a_cue_with_a_phrase_plays_its_tone_then_the_words(sa: types.ModuleType, tmp_path: Path) -> None:
+    words = b"\x10\x00" * 500
+    player = choose_player(probe=False)
+    player.add_voices({"Next: Step-ups, 20 kilos": voice_file(tmp_path, "next", words)})
+    player.play(Cue("rest10", 0.0, say="Next: Step-ups, 20 kilos"))
+    assert sa.plays[-1].frames == tone("rest10") + GAP + words
+    sa.plays[-1].playing = False  # done speaking (else the lower-priority announcement would be dropped)
+    player.play(Cue("announce", 0.0, say="Next: Step-ups, 20 kilos"))  # announce: the words alone
+    assert sa.plays[-1].frames == words
+
+
+def test_without_a_rendered_phrase_or_with_voice_off_only_the_tone_plays(
+    sa: types.ModuleType, tmp_path: Path
+) -> None:
+    player = choose_player(probe=False)
+    player.play(Cue("halfway", 0.0, say="Halfway"))  # not rendered (yet)
+    player.play(Cue("announce", 0.0, say="Round 2 of 3"))  # nothing to play
+    assert [p.frames for p in sa.plays] == [tone("halfway")]
+    quiet = choose_player(probe=False, voice=False)
+    quiet.add_voices({"Halfway": voice_file(tmp_path, "halfway", b"\x01\x00" * 10)})
+    quiet.play(Cue("halfway", 0.0, say="Halfway"))
+    assert sa.plays[-1].frames == tone("halfway")
+
+
+def test_a_bad_voice_file_is_a_problem_and_the_tone_still_plays(sa: types.ModuleType, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not a wav")
+    player = choose_player(probe=False)
+    player.add_voices({"Halfway": bad})
+    assert player.problem is not None and "Halfway" in player.problem
+    player.play(Cue("halfway", 0.0, say="Halfway"))
+    assert sa.plays[-1].frames == tone("halfway")
+
+
+def test_a_phrase_is_not_talked_over_by_less_important_cues(sa: types.ModuleType, tmp_path: Path) -> None:
+    player = choose_player(probe=False)
+    player.add_voices({"Halfway": voice_file(tmp_path, "halfway", b"\x10\x00" * 500)})
+    player.play(Cue("halfway", 30.0, say="Halfway"))
+    phrase = sa.plays[-1]
+    player.play(Cue("tick", 30.1))  # dropped: lower priority while the phrase plays
+    player.play(Cue("announce", 30.2, say="Halfway"))  # dropped: lower priority
+    assert sa.plays[-1] is phrase
+    player.play(Cue("go", 30.3))  # more important: plays, over the phrase
+    assert sa.plays[-1].frames == tone("go") and not phrase.stopped
+    phrase.playing = False  # the phrase has ended
+    player.play(Cue("tick", 31.0))
+    assert sa.plays[-1].frames == tone("tick")
+
+
+def test_a_more_important_phrase_replaces_the_one_playing(sa: types.ModuleType, tmp_path: Path) -> None:
+    player = choose_player(probe=False)
+    player.add_voices(
+        {
+            "Next: Rows": voice_file(tmp_path, "next", b"\x10\x00" * 500),
+            "Round 2 of 3": voice_file(tmp_path, "round", b"\x20\x00" * 500),
+        }
+    )
+    player.play(Cue("announce", 0.0, say="Next: Rows"))
+    first = sa.plays[-1]
+    player.play(Cue("round_end", 0.1, say="Round 2 of 3"))
+    assert first.stopped  # two voices never overlap
+    assert sa.plays[-1].frames.endswith(b"\x20\x00" * 500)
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_a_subprocess_player_writes_tone_and_phrase_to_one_file(
+    monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen], tmp_path: Path
+) -> None:
+    which_only(monkeypatch, "aplay")
+    words = b"\x10\x00" * 500
+    player = choose_player(platform="linux")
+    assert isinstance(player, FilePlayer)
+    player.add_voices({"Halfway": voice_file(tmp_path, "halfway", words)})
+    player.play(Cue("halfway", 0.0, say="Halfway"))
+    assert player.wait_done(timeout=5)
+    [(argv, _kwargs)] = popen.calls
+    played = Path(argv[-1])
+    assert audio.read_frames(played) == tone("halfway") + GAP + words
+    player.close()
+    assert not played.exists()  # the temporary folder is removed
+
+
+def test_voices_added_again_replace_the_old_ones(sa: types.ModuleType, tmp_path: Path) -> None:
+    player = choose_player(probe=False)
+    player.add_voices({"Halfway": voice_file(tmp_path, "one", b"\x01\x00" * 100)})
+    player.play(Cue("announce", 0.0, say="Halfway"))
+    sa.plays[-1].playing = False
+    player.add_voices({"Halfway": voice_file(tmp_path, "two", b"\x02\x00" * 100)})
+    player.play(Cue("announce", 0.0, say="Halfway"))
+    assert sa.plays[-1].frames == b"\x02\x00" * 100
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_a_subprocess_player_also_keeps_ticks_off_a_phrase(
+    monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen], tmp_path: Path
+) -> None:
+    which_only(monkeypatch, "aplay")
+    popen.exit_code = None  # the player processes keep running until the test says otherwise
+    player = choose_player(platform="linux")
+    assert isinstance(player, FilePlayer)
+    player.add_voices({"Round 2 of 3": voice_file(tmp_path, "round", b"\x10\x00" * 500)})
+    player.play(Cue("announce", 1.0, say="Round 2 of 3"))
+    assert player.wait_done(timeout=5)
+    player.play(Cue("tick", 1.5))
+    assert player.wait_done(timeout=5)
+    assert len(popen.calls) == 1  # the tick was dropped while the phrase plays
+    player.set_muted(True)  # mute stops the phrase's process
+    assert player.wait_done(timeout=5)
+    player.set_muted(False)
+    player.play(Cue("tick", 2.0))
+    assert player.wait_done(timeout=5)
+    assert [Path(argv[-1]).name for argv, _ in popen.calls] == [Path(popen.calls[0][0][-1]).name, "tick.wav"]
+    player.close()
+
+
+# --------------------------------------------------------------------------------------------- ALSA
+
+
+def _require_simpleaudio() -> None:
+    """The real-playback tests need simpleaudio: a failure on CI (it must be installed), a skip elsewhere."""
+    try:
+        import simpleaudio  # noqa: F401
+    except ImportError as error:
+        message = f"simpleaudio cannot be imported ({error}); install the audio extra: pip install '.[audio]'"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    if not Path("/usr/share/alsa/alsa.conf").exists():
+        pytest.fail("simpleaudio is installed but ALSA's /usr/share/alsa/alsa.conf is missing")
+
+
+def _run_player(
+    conf: Path, spec: dict[str, Any], extra_env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}", **extra_env}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, str(CAPTURE / "play_cues.py"), json.dumps(spec)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _recordings(folder: Path, count: int) -> list[bytes]:
+    """The `count` recordings, in playing order; waits (bounded) for the recorder scripts to finish."""
+    deadline = time.monotonic() + 10
+    while len(list(folder.glob("*.raw"))) < count and time.monotonic() < deadline:
+        time.sleep(0.01)  # waiting for other processes to finish writing, not making time pass
+    return [path.read_bytes() for path in sorted(folder.glob("*.raw"))]
+
+
+def _assert_holds(recorded: bytes, frames: bytes, what: str) -> None:
+    assert recorded[: len(frames)] == frames, f"{what}: the recorded audio is not the sound that was played"
+    padding = recorded[len(frames) :]
+    assert padding == bytes(len(padding)), f"{what}: unexpected audio after the sound"
+    assert len(padding) <= 2 * RATE // 10, f"{what}: more than 100 ms of padding"
+
+
+@pytest.fixture
+def capture(tmp_path: Path) -> tuple[Path, Path]:
+    """(ALSA config that records every opening of the default device, folder of recordings)."""
+    recorder = tmp_path / "record.sh"
+    shutil.copy(CAPTURE / "record.sh", recorder)  # a path without spaces: it goes into an ALSA string
+    recorder.chmod(0o755)
+    conf = tmp_path / "capture.conf"
+    conf.write_text((CAPTURE / "capture.conf").read_text().replace("@RECORD_SH@", str(recorder)))
+    out = tmp_path / "recorded"
+    out.mkdir()
+    return conf, out
+
+
+def test_real_playback_through_simpleaudio_is_recorded_by_alsa(capture: tuple[Path, Path]) -> None:
+    _require_simpleaudio()
+    conf, out = capture
+    kinds = ["count", "go", "halfway", "stop", "rest10", "part", "round_end", "tick", "final"]
+    result = _run_player(conf, {"cues": [[k, None] for k in kinds]}, {"CUE_CAPTURE_DIR": str(out)})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report == {"name": "sound: simpleaudio", "problem": None, "play_seconds": report["play_seconds"]}
+    assert result.stderr == ""
+    # play() returns at once (a loose bound: CI machines are slow; it is about a millisecond here).
+    assert max(report["play_seconds"]) < 0.05
+    recorded = _recordings(out, 1 + len(kinds))
+    assert len(recorded) == 1 + len(kinds)  # the start-up probe, then one opening per cue
+    probe, *cues = recorded
+    assert probe == bytes(len(probe))  # the probe is silence
+    for kind, data in zip(kinds, cues, strict=True):
+        _assert_holds(data, tone(kind), kind)
+
+
+def test_real_playback_of_spoken_cues(capture: tuple[Path, Path], tmp_path: Path) -> None:
+    _require_simpleaudio()
+    from timer.voice import render_phrases, voice_available
+
+    if not voice_available():
+        message = "no speech tool (espeak-ng) for spoken cues"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    conf, out = capture
+    voices = render_phrases(["Halfway", "Round 2 of 3"], tmp_path / "voice")
+    assert set(voices) == {"Halfway", "Round 2 of 3"}
+    spec = {
+        "cues": [["halfway", "Halfway"], ["announce", "Round 2 of 3"], ["tick", None]],
+        "voices": {phrase: str(path) for phrase, path in voices.items()},
+    }
+    result = _run_player(conf, spec, {"CUE_CAPTURE_DIR": str(out)})
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    _probe, halfway, announce, tick = _recordings(out, 4)
+    _assert_holds(halfway, tone("halfway") + GAP + audio.read_frames(voices["Halfway"]), "halfway + phrase")
+    _assert_holds(announce, audio.read_frames(voices["Round 2 of 3"]), "announcement")
+    _assert_holds(tick, tone("tick"), "tick after the phrase ended")
+
+
+def test_no_device_writes_nothing_to_stderr() -> None:
+    _require_simpleaudio()
+    conf = CAPTURE / "no_device.conf"
+    result = _run_player(conf, {"cues": [["go", None], ["count", None], ["final", None]]}, {})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["name"] == "sound: off (no audio device)"
+    assert report["problem"].startswith("No audio device")
+    assert result.stderr == ""  # ALSA's "ALSA lib ... Unknown PCM" lines are silenced at the source
+
+
+def test_the_no_device_setup_really_makes_alsa_complain() -> None:
+    """Control for the test above: without our handler, the same setup prints ALSA errors on stderr."""
+    _require_simpleaudio()
+    code = (
+        "import simpleaudio as sa\n"
+        "try:\n"
+        "    sa.WaveObject(bytes(4), 1, 2, 44100).play()\n"
+        "except sa._simpleaudio.SimpleaudioError as error:\n"
+        "    print(error)\n"
+    )
+    env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{CAPTURE / 'no_device.conf'}"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert "ALSA lib" in result.stderr
+
+
+def test_silence_alsa_is_idempotent() -> None:
+    first = audio.silence_alsa()
+    assert audio.silence_alsa() == first
+    if sys.platform.startswith("linux") and shutil.which("aplay"):
+        assert first  # libasound is there, so the handler must be installed
