@@ -572,3 +572,10 @@ def test_silence_alsa_is_idempotent() -> None:
     assert audio.silence_alsa() == first
     if sys.platform.startswith("linux") and shutil.which("aplay"):
         assert first  # libasound is there, so the handler must be installed
+
+
+def test_sound_modules_do_not_import_textual() -> None:
+    """The audio layer is headless: the UI imports it, never the other way round."""
+    code = "import sys, timer.audio, timer.voice, timer.sounds; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
