@@ -1,0 +1,29 @@
+"""What the app factory hands to the screens: the clock, the cue player, the log and the switches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from timer.audio import Player
+from timer.clock import Clock
+
+
+@dataclass
+class RunContext:
+    """Shared by every screen of one app; built once by `make_app`."""
+
+    clock: Clock
+    player: Player
+    log: Any | None = None
+    """A ready `timer.replog.SessionLog` (or a test double); wins over `log_path`."""
+    log_path: Path | None = None
+    """Where to open a `SessionLog` when the session starts (checked by the CLI beforehand)."""
+    circuit_path: Path | None = None
+    metronome: bool = False
+    """Start sessions with the metronome on."""
+    voice: bool = True
+    """Render spoken announcements in the background when a speech tool is installed."""
+    flash_s: float = 0.3
+    """How long a cue lights up the banner (or the whole screen)."""

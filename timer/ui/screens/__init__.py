@@ -1,0 +1,1 @@
+"""The screens an athlete moves through: picker, overview, run, summary (plus help and quit overlays)."""

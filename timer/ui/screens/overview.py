@@ -1,0 +1,88 @@
+"""The overview before a session: what the circuit is, each station's load and time, the total."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from timer.durations import format_duration
+from timer.plan import Plan
+from timer.ui.messages import StartSession
+from timer.ui.widgets.field import Field
+
+
+class OverviewScreen(Screen[None]):
+    """Circuit name, notes, athlete, stations and total; Enter starts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "start", "Start", priority=True),
+        Binding("escape", "back", "Back", show=False),
+        Binding("q", "app.quit", "Quit"),
+        Binding("question_mark", "app.help", "Help"),
+    ]
+
+    def __init__(self, plan: Plan, path: Path | None, *, can_go_back: bool = False) -> None:
+        super().__init__()
+        self.plan = plan
+        self.path = path
+        self.can_go_back = can_go_back
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        with VerticalScroll(id="overview-body"):
+            yield Field(plan.name, id="overview-name")
+            if plan.athlete:
+                yield Field(f"Athlete: {plan.athlete}", id="overview-athlete")
+            if plan.notes:
+                yield Field(plan.notes.strip(), id="overview-notes")
+            yield DataTable(id="overview-table", cursor_type="none", zebra_stripes=True)
+        total = (
+            f"Total {format_duration(plan.total_s)} · {plan.rounds} round{'s' if plan.rounds != 1 else ''}"
+        )
+        round_rest = next((p.duration_s for p in plan.phases if p.kind == "round_rest"), None)
+        if round_rest:
+            total += f" · {format_duration(round_rest)} between rounds"
+        yield Field(f"{total} · Enter to start", id="overview-total")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.can_focus = False
+        table.add_columns("#", "Exercise", "Load", "Work", "Rest", "Sets")
+        complexes = {p.station: p.station_name for p in self.plan.phases if p.parts_in_set}
+        shown_header: set[int] = set()
+        for row in self.plan.station_rows:
+            station = row["station"]
+            if row["part"] and station not in shown_header:
+                shown_header.add(station)
+                parts_s = sum(r["work_s"] for r in self.plan.station_rows if r["station"] == station)
+                table.add_row(
+                    str(station),
+                    Text(complexes.get(station) or "Complex"),
+                    "",
+                    format_duration(parts_s),
+                    format_duration(row["rest_s"]),
+                    str(row["sets"]),
+                )
+            table.add_row(
+                "" if row["part"] else str(station),
+                Text(f"  └ {row['exercise']}" if row["part"] else row["exercise"]),
+                Text(row["load"] or "—"),
+                format_duration(row["work_s"]),
+                "" if row["part"] else format_duration(row["rest_s"]),
+                "" if row["part"] else str(row["sets"]),
+            )
+
+    def action_start(self) -> None:
+        self.post_message(StartSession(self.plan, self.path))
+
+    def action_back(self) -> None:
+        if self.can_go_back:
+            self.dismiss()

@@ -1,0 +1,58 @@
+"""The circuit picker shown by a bare `circuit-timer`: every circuit found, with its total time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from timer.durations import format_duration
+from timer.ui.catalog import Entry, load_entries
+from timer.ui.messages import CircuitChosen
+
+
+def _prompt(entry: Entry) -> Content:
+    """One line per circuit: name and total time, or the file and its problem (shown literally)."""
+    if entry.plan is not None:
+        where = "bundled" if entry.source == "bundled" else str(entry.path)
+        return Content.assemble(
+            (entry.plan.name, "bold"),
+            f"  {format_duration(entry.plan.total_s)}",
+            (f"  {entry.plan.rounds} × {entry.plan.stations} stations · {where}", "dim"),
+        )
+    return Content.assemble(
+        (entry.path.name, "bold"), ("  cannot be used: ", "dim"), (entry.error or "", "red")
+    )
+
+
+class PickerScreen(Screen[None]):
+    """Choose a circuit; Enter opens its overview."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "app.quit", "Quit"), ("question_mark", "app.help", "Help")]
+
+    def __init__(self, cwd: Path | None = None) -> None:
+        super().__init__()
+        self.entries = load_entries(cwd)
+
+    def compose(self) -> ComposeResult:
+        yield Static("Choose a circuit", id="picker-title")
+        yield OptionList(
+            *[Option(_prompt(e), id=str(i), disabled=e.plan is None) for i, e in enumerate(self.entries)],
+            id="picker-list",
+            markup=False,
+        )
+        yield Static("↑↓ choose · Enter: overview · q: quit", id="picker-hint")
+        yield Footer()
+
+    @on(OptionList.OptionSelected, "#picker-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        entry = self.entries[int(event.option.id or 0)]
+        if entry.plan is not None:
+            self.post_message(CircuitChosen(entry.plan, entry.path))

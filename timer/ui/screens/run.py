@@ -1,0 +1,396 @@
+"""The live session: polls the engine when something is due, shows it, and passes events to sound and log.
+
+Timing: after each poll one one-shot timer is set for `state.wake_in` (the next displayed-second change or
+cue); keys poll at once. Nothing here counts ticks or keeps time of its own: the engine does.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from timer.cues import phase_cues
+from timer.durations import format_duration
+from timer.plan import Phase, Plan
+from timer.session import CueDue, Event, PhaseChanged, Session, SessionFinished, SetEnded, State
+from timer.ui.context import RunContext
+from timer.ui.messages import SessionDone
+from timer.ui.recorder import Recorder
+from timer.ui.screens.confirm import ConfirmQuit
+from timer.ui.tally import Tally
+from timer.ui.widgets.banner import PhaseBanner
+from timer.ui.widgets.bigdigits import BigDigits
+from timer.ui.widgets.field import Field
+from timer.ui.widgets.rep_entry import RepEntry
+from timer.ui.widgets.timebar import TimeBar
+
+EXTEND_S = 15
+MAX_WAKE_S = 1.0
+"""Poll at least this often, whatever the engine says (cheap, and keeps the status line honest)."""
+WAKE_SLACK_S = 0.002
+"""Wake a hair after the boundary rather than a hair before it."""
+WHOLE_SCREEN_CUES = {"go", "stop", "final"}
+SILENT_FLASH_CUES = {"tick", "announce"}
+"""Cues that flash nothing (a metronome flashing every second would drown the others)."""
+ALERT_S = 3
+REST_KINDS = ("prepare", "rest", "round_rest")
+COMPACT_HEIGHT = 24
+TINY_HEIGHT = 16
+WIDE_FOOTER = 100
+
+
+class RunScreen(Screen[None]):
+    """Phase banner, big countdown, what to do, reps, progress; the keys drive the engine."""
+
+    # Footer order = importance: on a narrow terminal the last ones are cut off (all are in `?` help).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "rep", "+1 rep"),
+        Binding("p", "pause", "pause"),
+        Binding("n", "skip", "skip"),
+        Binding("b", "back", "back"),
+        Binding("plus,equals_sign", "extend", "+15 s", key_display="+"),
+        Binding("q", "quit", "quit"),
+        Binding("question_mark", "app.help", "help", key_display="?"),
+        Binding("minus", "undo_rep", "undo"),
+        Binding("m", "mute", "mute"),
+        Binding("t", "metronome", "metronome"),
+    ]
+
+    def __init__(self, plan: Plan, ctx: RunContext) -> None:
+        super().__init__()
+        self.plan = plan
+        self.ctx = ctx
+        self.session = Session(plan, metronome=ctx.metronome)
+        self.last_state: State | None = None
+        self._wake: Timer | None = None
+        self._unflash: Timer | None = None
+        self._done = False
+        self._confirmed: set[int] = set()
+        self._logged_reps: dict[int, int] = {}
+        self._phase_started_t = 0.0
+        self._told_sound: str | None = None
+        self.recorder = Recorder(ctx.log, ctx.log_path)
+        self._sets_per_station = {row["station"]: row["sets"] for row in plan.station_rows}
+
+    def compose(self) -> ComposeResult:
+        yield Field(id="place")
+        yield PhaseBanner(id="banner")
+        yield BigDigits(id="countdown")
+        with Vertical(id="info"):
+            yield Field(id="exercise")
+            yield Field(id="load")
+            yield Field(id="cues")
+        yield RepEntry(id="reps")
+        yield TimeBar("phase  ", id="phase-bar")
+        yield TimeBar("session", id="session-bar")
+        yield Field(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fit(self.size.width, self.size.height)
+        now = self.ctx.clock()
+        self.session.start(now)
+        self.recorder.start(self.plan, now, self.ctx.circuit_path)
+        if self.ctx.voice:
+            self.run_worker(self._render_voices, thread=True, exclusive=True, group="voices")
+        self.poll()
+
+    def _render_voices(self) -> None:
+        """Spoken phrases are slow to make: render them off the UI thread, then give them to the player."""
+        from timer.voice import render_phrases
+
+        voices = render_phrases(spoken_phrases(self.plan))
+        if voices:
+            self.ctx.player.add_voices(voices)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """Give the digits more room on small terminals: fold the banner, hide extras, pack the footer."""
+        self.set_class(height < COMPACT_HEIGHT, "-compact")
+        self.set_class(height < TINY_HEIGHT, "-tiny")
+        self.query_one(Footer).compact = width < WIDE_FOOTER
+
+    # --- the poll -------------------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Ask the engine what now, act on its events, show the state, and sleep until the next change."""
+        if self._wake is not None:
+            self._wake.stop()
+            self._wake = None
+        if self._done:
+            return
+        now = self.ctx.clock()
+        state = self.session.state(now)
+        self.last_state = state
+        for event in state.events:
+            self._dispatch(event, state)
+            self.recorder.event(event, now)
+        self._tell_problems()
+        if self._done:
+            return
+        self._show(state)
+        delay = min(state.wake_in, MAX_WAKE_S) + WAKE_SLACK_S
+        self._wake = self.set_timer(delay, self.poll, name="engine-poll")
+
+    def _dispatch(self, event: Event, state: State) -> None:
+        if isinstance(event, CueDue):
+            self._cue(event)
+        elif isinstance(event, SetEnded):
+            self._set_ended(event)
+        elif isinstance(event, PhaseChanged):
+            self._phase_changed(event)
+        elif isinstance(event, SessionFinished):
+            self._finished(state)
+
+    def _cue(self, event: CueDue) -> None:
+        self.ctx.player.play(event.cue)
+        if event.cue.kind not in SILENT_FLASH_CUES:
+            self.flash(whole=event.cue.kind in WHOLE_SCREEN_CUES)
+
+    def _set_ended(self, event: SetEnded) -> None:
+        self._logged_reps[event.phase.index] = event.reps  # as the log has it, until corrected
+
+    def _phase_changed(self, event: PhaseChanged) -> None:
+        self._phase_started_t = event.t
+        entry = self.query_one(RepEntry)
+        if entry.mode == "entry" and event.previous is not None and event.previous.kind in REST_KINDS:
+            self._commit_entry()
+        phase = event.phase
+        if phase.kind in REST_KINDS and phase.index > 0:
+            before = self.plan.phases[phase.index - 1]
+            done = {s.phase.index: s for s in self.session.completed_sets}
+            if before.is_work and before.index in done:
+                reps = done[before.index].reps
+                shown = reps if reps else before.target_reps
+                entry.begin_entry(before.index, before.exercise or "", shown, before.target_reps)
+                return
+        if not phase.is_work:
+            entry.show_off()
+
+    def _finished(self, state: State) -> None:
+        self._commit_entry()
+        self._done = True
+        tally = Tally.from_session(
+            self.session,
+            total_s=state.t,
+            paused_s=state.paused_s,
+            confirmed=self._confirmed,
+            log_path=self.recorder.path,
+        )
+        self.post_message(SessionDone(tally))
+
+    # --- reps -----------------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits, backspace and Enter go to the rep entry during a rest (it never takes focus)."""
+        if self.query_one(RepEntry).feed(event.key):
+            event.stop()
+            event.prevent_default()
+
+    @on(RepEntry.Entered)
+    def _reps_entered(self, event: RepEntry.Entered) -> None:
+        self._save_reps(event.phase_index, event.reps)
+
+    def _commit_entry(self) -> None:
+        """The rest is over: the value shown stands."""
+        entry = self.query_one(RepEntry)
+        if entry.mode == "entry" and entry.phase_index is not None and entry.shown is not None:
+            self._save_reps(entry.phase_index, entry.shown)
+        entry.show_off()
+
+    def _save_reps(self, phase_index: int, reps: int) -> None:
+        self.session.set_reps(phase_index, reps)
+        self._confirmed.add(phase_index)
+        if self._logged_reps.get(phase_index) != reps:
+            self._logged_reps[phase_index] = reps
+            self.recorder.set_update(self.plan.phases[phase_index], reps, self.ctx.clock())
+
+    # --- showing the state ----------------------------------------------------------------------------
+
+    def _show(self, state: State) -> None:
+        phase = state.phase
+        running = state.status == "running"
+        self._set_phase_class(phase.kind)
+        self.set_class(state.status == "paused", "-paused")
+        self.set_class(running and 0 < state.shown_remaining <= ALERT_S, "-alert")
+
+        banner = self.query_one(PhaseBanner)
+        banner.kind = phase.kind
+        banner.paused = state.status == "paused"
+        banner.detail = f"part {phase.part}/{phase.parts_in_set}" if phase.part else ""
+        self.query_one(BigDigits).text = format_duration(state.shown_remaining)
+        self.query_one("#place", Field).text = self._place(phase, state.next_phase)
+
+        shown = phase if phase.is_work else state.next_phase
+        prefix = "" if phase.is_work else "Next: "
+        self.query_one("#exercise", Field).text = (
+            f"{prefix}{shown.exercise}" if shown and shown.exercise else ""
+        )
+        self.query_one("#load", Field).text = _load_line(shown) if shown else ""
+        self.query_one("#cues", Field).text = " · ".join(shown.cues) if shown and phase.is_work else ""
+        if phase.is_work:
+            self.query_one(RepEntry).show_live(state.reps, phase.target_reps)
+
+        phase_bar = self.query_one("#phase-bar", TimeBar)
+        phase_bar.fraction = state.elapsed / state.phase_duration if state.phase_duration else 1.0
+        phase_bar.caption = f"{format_duration(state.remaining)} left"
+        session_bar = self.query_one("#session-bar", TimeBar)
+        total = state.total_duration or 1.0
+        session_bar.fraction = 1 - state.total_remaining / total
+        session_bar.caption = f"{format_duration(state.total_remaining)} left"
+        self.query_one("#status", Field).text = self._status_text(state)
+
+    def _set_phase_class(self, kind: str) -> None:
+        for other in ("prepare", "work", "rest", "round_rest"):
+            self.set_class(other == kind, f"-{other}")
+
+    def _place(self, phase: Phase, upcoming: Phase | None) -> str:
+        """Round, station, set and part of the work now (or, during a rest, of the work next)."""
+        target = phase if phase.is_work else upcoming
+        if target is None or target.round is None:
+            return self.plan.name
+        sets = self._sets_per_station.get(target.station or 0, 1)
+        text = (
+            f"Round {target.round}/{self.plan.rounds} · Station {target.station}/{self.plan.stations}"
+            f" · Set {target.set}/{sets}"
+        )
+        if target.part:
+            text += f" · {target.station_name} part {target.part}/{target.parts_in_set}"
+        return text if phase.is_work else f"Up next: {text}"
+
+    def _status_text(self, state: State) -> str:
+        player = self.ctx.player
+        sound = player.name + (" (muted)" if player.muted else "")
+        parts = [sound, f"metronome {'on' if state.metronome else 'off'}"]
+        if self.recorder.problem:
+            parts.append("log NOT saved (retrying)")
+        if state.paused_s >= 1:
+            parts.append(f"paused {format_duration(state.paused_s)}")
+        parts.append(self.plan.name)
+        return " · ".join(parts)
+
+    def _tell_problems(self) -> None:
+        """Say once when sound stops working or the log cannot be written; the timer goes on either way."""
+        sound = self.ctx.player.problem
+        if sound and sound != self._told_sound:
+            self._told_sound = sound
+            self.notify(sound, title="Sound", severity="warning", timeout=8)
+        log_problem = self.recorder.new_problem()
+        if log_problem:
+            self.notify(log_problem, title="Rep log", severity="error", timeout=15)
+
+    def flash(self, *, whole: bool) -> None:
+        """Light up the banner (or the whole screen) for a moment so a glance from afar catches the cue.
+
+        A flash time of 0 turns flashes off (snapshot tests use that: a real-time timer ends a flash).
+        """
+        if self.ctx.flash_s <= 0:
+            return
+        self.query_one(PhaseBanner).flash = True
+        self.set_class(whole, "-flash")
+        if self._unflash is not None:
+            self._unflash.stop()
+        self._unflash = self.set_timer(self.ctx.flash_s, self._end_flash, name="unflash")
+
+    def _end_flash(self) -> None:
+        self.query_one(PhaseBanner).flash = False
+        self.remove_class("-flash")
+
+    # --- keys -----------------------------------------------------------------------------------------
+
+    def action_rep(self) -> None:
+        now = self.ctx.clock()
+        if self.session.add_rep(now):
+            self.recorder.rep(now, self.session.reps_for(self.session.phase_index))
+            self.poll()
+
+    def action_undo_rep(self) -> None:
+        now = self.ctx.clock()
+        if self.session.undo_rep(now):
+            self.recorder.rep(now, self.session.reps_for(self.session.phase_index))
+            self.poll()
+
+    def action_pause(self) -> None:
+        if self.session.status not in ("running", "paused"):
+            return
+        now = self.ctx.clock()
+        self.session.toggle_pause(now)
+        self.recorder.pause(now, self.session.paused)
+        self.poll()
+
+    def action_skip(self) -> None:
+        self.session.skip(self.ctx.clock())  # the log hears of it through the PhaseChanged event
+        self.poll()
+
+    def action_back(self) -> None:
+        self.session.back(self.ctx.clock())
+        self.poll()
+
+    def action_extend(self) -> None:
+        if self.session.extend_rest(self.ctx.clock(), EXTEND_S):
+            self.poll()
+        else:
+            self.notify("+15 s works during a rest", timeout=2)
+
+    def action_mute(self) -> None:
+        player = self.ctx.player
+        player.set_muted(not player.muted)
+        self.poll()
+
+    def action_metronome(self) -> None:
+        self.session.set_metronome(not self.session.metronome)
+        self.poll()
+
+    def action_quit(self) -> None:
+        def decided(quit_now: bool | None) -> None:
+            if quit_now:
+                self.abort()
+
+        self.app.push_screen(ConfirmQuit(), decided)
+
+    def abort(self) -> None:
+        """Stop the session on the athlete's word: the log says so, then the app ends."""
+        self._commit_entry()
+        now = self.ctx.clock()
+        state = self.session.state(now)
+        for event in state.events:  # whatever fell due while the question was on screen
+            self.recorder.event(event, now)
+        self._done = True
+        if self._wake is not None:
+            self._wake.stop()
+        if state.status != "finished":
+            phase = state.phase
+            self.recorder.abort(
+                now, state.t, phase, self._phase_started_t, self.session.reps_for(phase.index)
+            )
+        self.app.exit(0)
+
+
+def _load_line(phase: Phase) -> str:
+    """`30 kg · 30% e1RM · 24/min · target 18 reps` (whatever of it applies)."""
+    bits = [phase.load_text()] if phase.load_text() else []
+    if phase.cadence:
+        bits.append(f"{phase.cadence:g}/min")
+    if phase.target_reps:
+        bits.append(f"target {phase.target_reps} reps")
+    return " · ".join(bits)
+
+
+def spoken_phrases(plan: Plan) -> list[str]:
+    """Every phrase the cue schedule may speak in this plan (rendered ahead in a worker)."""
+    phrases: list[str] = []
+    for phase in plan.phases:
+        following = plan.phases[phase.index + 1] if phase.index + 1 < len(plan.phases) else None
+        for cue in phase_cues(phase, phase.duration_s, following, plan, metronome=False):
+            if cue.say:
+                phrases.append(cue.say)
+    return list(dict.fromkeys(phrases))
