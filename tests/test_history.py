@@ -1,0 +1,410 @@
+"""`history`: the sessions table, trends, merging and filtering logs, the CSV export and its safety."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from argparse import Namespace
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from timer import history
+from timer.circuit import load_circuit
+from timer.plan import Plan, build_plan
+from timer.replog import SessionLog, read_log
+from timer.resources import bundled_circuits
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch):
+    """Dates are shown in local time: make local time UTC so the expected text is fixed."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    path = next(p for p in bundled_circuits() if p.name == "runner-strength-endurance.toml")
+    return build_plan(load_circuit(path))
+
+
+@pytest.fixture(scope="module")
+def demo() -> Plan:
+    path = next(p for p in bundled_circuits() if p.name == "demo.toml")
+    return build_plan(load_circuit(path))
+
+
+DAY0 = datetime(2025, 3, 1, 17, 0, tzinfo=UTC)
+
+
+def log_session(
+    path: Path,
+    plan: Plan,
+    *,
+    day: int,
+    athlete: str | None = "Ann",
+    bonus: int = 0,
+    sets: int | None = None,
+    status: str | None = "completed",
+    edit=None,
+) -> SessionLog:
+    """A session written by the real writer, `day` days after DAY0, with target + `bonus` reps per set."""
+    log = SessionLog(path, clock_start=0.0, wall=lambda: DAY0 + timedelta(days=day))
+    log.start(
+        plan,
+        now=0.0,
+        circuit_path="circuits/runner-strength-endurance.toml",
+        circuit_sha256="c" * 64,
+        athlete=athlete,
+    )
+    for phase in [p for p in plan.phases if p.is_work][:sets]:
+        phase = edit(phase) if edit else phase
+        log.set_ended(
+            phase,
+            started_t=phase.start_s,
+            ended_t=phase.end_s + 0.4,
+            reps=(phase.target_reps or 20) + bonus,
+            now=phase.end_s,
+        )
+    if status:
+        log.end(status, now=plan.total_s)  # type: ignore[arg-type]
+    return log
+
+
+def args(*logs: Path, circuit=None, athlete=None, all=False, csv=None) -> Namespace:
+    return Namespace(log=[str(p) for p in logs] or None, circuit=circuit, athlete=athlete, all=all, csv=csv)
+
+
+def test_table_and_trends_on_a_real_log(
+    tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    for day, bonus in enumerate([0, 1, 3, 2, 5]):
+        log_session(path, plan, day=day, bonus=bonus)
+    log_session(path, plan, day=5, bonus=9, sets=3, status="aborted")
+    log_session(path, plan, day=6, sets=1, status=None)  # killed: no end record
+
+    assert history.command(args(path)) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.splitlines()[:9] == [
+        "Sessions: 7",
+        "Date              Circuit                      Athlete  Status       Time  Sets  Reps     Volume",
+        "2025-03-01 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   512  14 100 kg",
+        "2025-03-02 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   522  14 340 kg",
+        "2025-03-03 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   542  14 820 kg",
+        "2025-03-04 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   532  14 580 kg",
+        "2025-03-05 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   562  15 300 kg",
+        "2025-03-06 17:00  Runner strength-endurance A  Ann      aborted     33:10   2/8   153   3 098 kg",
+        "2025-03-07 17:00  Runner strength-endurance A  Ann      unfinished   3:10   1/8    60   2 100 kg",
+    ]
+    assert out.splitlines()[10:] == [
+        "Reps per station in completed sessions (oldest → newest):",
+        "Runner strength-endurance A · Ann (5 sessions)",
+        "   1 Quarter squat             ▁▂▅▄█  120 → 130 (+10)",
+        "   2 Step-up complex           ▁▂▅▄█  132 → 152 (+20)",
+        "   3 Standing calf raise       ▁▂▅▄█  160 → 170 (+10)",
+        "   4 Hip thrust                ▁▂▅▄█  100 → 110 (+10)",
+    ]
+
+
+def test_latest_twenty_unless_all(tmp_path: Path, demo: Plan, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "log.jsonl"
+    for day in range(23):
+        log_session(path, demo, day=day, bonus=day % 4)
+    assert history.command(args(path)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Sessions: 20 latest of 23 (--all shows every one)"
+    assert out[2].startswith("2025-03-04") and out[21].startswith("2025-03-23")
+    assert "Demo: three minutes · Ann (20 sessions)" in out
+    assert history.command(args(path, all=True)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Sessions: 23" and out[2].startswith("2025-03-01")
+
+
+def test_merged_logs_and_athlete_filter(
+    tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ann, ben = tmp_path / "ann.jsonl", tmp_path / "ben.jsonl"
+    log_session(ann, plan, day=0)
+    log_session(ben, plan, day=1, athlete="Ben", bonus=2)
+    log_session(ann, plan, day=2, bonus=1)
+    log_session(ben, plan, day=3, athlete="Ben", bonus=4)
+
+    assert history.command(args(ann, ben)) == 0
+    out = capsys.readouterr().out
+    rows = [line.split("  ")[2].strip() for line in out.splitlines()[2:6]]
+    assert rows == ["Ann", "Ben", "Ann", "Ben"]  # merged in date order
+    assert "Runner strength-endurance A · Ben (2 sessions)" in out and "· Ann (2 sessions)" in out
+
+    assert history.command(args(ann, ben, athlete="ben")) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Sessions: 2\n") and " Ann " not in out
+    assert "   1 Quarter squat             ▁█  124 → 128 (+4)" in out
+
+
+def test_circuit_filter_by_name_or_file_name(
+    tmp_path: Path, plan: Plan, demo: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, plan, day=0)
+    log_session(path, demo, day=1)
+    assert history.command(args(path, circuit="demo: THREE minutes")) == 0
+    assert capsys.readouterr().out.startswith("Sessions: 1\n")
+    assert history.command(args(path, circuit="runner-strength-endurance")) == 0  # the file's name works too
+    assert capsys.readouterr().out.startswith("Sessions: 2\n")  # (both were logged from that path here)
+    assert history.command(args(path, circuit="Hill sprints", athlete="Zoe")) == 0
+    assert capsys.readouterr().out == (
+        'No sessions of circuit "Hill sprints" and athlete "Zoe" in the log.\n'
+        "Circuits logged: Demo: three minutes, Runner strength-endurance A\n"
+        "Athletes logged: Ann\n"
+    )
+
+
+def test_missing_or_empty_log_is_a_friendly_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "none.jsonl"
+    assert history.command(args(missing)) == 0
+    assert capsys.readouterr() == (f"No sessions logged yet in {missing}\n", "")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    assert history.command(args(empty)) == 0
+    assert capsys.readouterr().out == f"No sessions logged yet in {empty}\n"
+    monkeypatch.setenv("CIRCUIT_TIMER_LOG", str(missing))
+    assert history.command(args()) == 0  # no --log: the default path
+    assert capsys.readouterr().out == f"No sessions logged yet in {missing}\n"
+
+
+def test_unreadable_log_is_exit_1_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert history.command(args(tmp_path)) == 1
+    out, err = capsys.readouterr()
+    assert (
+        out == ""
+        and err
+        == f"Cannot read the rep log {tmp_path}: is a directory. Check the path and its permissions.\n"
+    )
+
+
+def test_damaged_lines_are_warned_about_and_the_rest_shown(
+    tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, plan, day=0)
+    with open(path, "ab") as f:
+        f.write(b"#garbage\n")
+    log_session(path, plan, day=1)
+    with open(path, "ab") as f:
+        f.write(b'{"v": 1, "type": "se')
+    assert history.command(args(path)) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Sessions: 2\n")
+    assert err.splitlines() == [
+        f"warning: {path}: line 13: not a readable record (damaged, or not JSON); skipped, the rest is kept",
+        f"warning: {path}: line 26: the last line is incomplete "
+        "(the app or the computer stopped while writing it); "
+        "skipped",
+    ]
+
+
+def test_hostile_names_cannot_drive_the_terminal(
+    tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, plan, day=0, athlete="Ann\x1b]0;pwned\x07\x1b[2J\u202e")
+    assert history.command(args(path)) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out and "Ann\ufffd]0;pwned" in out
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def test_csv_has_one_row_per_set_with_the_promised_columns(
+    tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, out = tmp_path / "log.jsonl", tmp_path / "sets.csv"
+    first = log_session(path, plan, day=0)
+    log_session(path, plan, day=1, athlete="Ben", sets=3, status="aborted")
+    assert history.command(args(path, csv=str(out))) == 0
+    assert capsys.readouterr().out == f"Wrote 13 sets from 2 sessions to {out}\n"
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert (
+        rows[0]
+        == list(history.CSV_COLUMNS)
+        == [
+            "date",
+            "session",
+            "circuit",
+            "athlete",
+            "round",
+            "station",
+            "set",
+            "part",
+            "exercise",
+            "load",
+            "unit",
+            "pct_e1rm",
+            "target_s",
+            "actual_s",
+            "reps",
+            "target_reps",
+        ]
+    )
+    assert len(rows) == 14
+    assert rows[1] == [
+        "2025-03-01 17:00:00",
+        first.session_id,
+        "Runner strength-endurance A",
+        "Ann",
+        "1",
+        "1",
+        "1",
+        "",
+        "Quarter squat",
+        "35",
+        "kg",
+        "30",
+        "180",
+        "180.4",
+        "60",
+        "60",
+    ]
+    assert rows[2][7:11] == ["1", "Step-ups", "", "kg"]  # a part of a complex; bodyweight has no load
+    assert rows[13][3] == "Ben"
+    assert not list(tmp_path.glob(".sets.csv.*"))  # no temp file left behind
+
+
+def test_csv_filters_like_the_table(tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, plan, day=0)
+    log_session(path, plan, day=1, athlete="Ben")
+    assert history.command(args(path, athlete="BEN", csv="-")) == 0
+    rows = list(csv.reader(capsys.readouterr().out.splitlines()))
+    assert len(rows) == 11 and {r[3] for r in rows[1:]} == {"Ben"}
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Squat = legs", "Squat = legs"),
+        ("Ann-Marie", "Ann-Marie"),
+        ("", ""),
+        (-3.5, -3.5),
+        (None, None),
+    ],
+)
+def test_csv_safe(text, safe) -> None:
+    assert history.csv_safe(text) == safe
+
+
+def test_csv_injection_through_log_text_is_neutralised(tmp_path: Path, plan: Plan) -> None:
+    path, out = tmp_path / "log.jsonl", tmp_path / "sets.csv"
+    bad = "=cmd|' /C calc'!A0"
+    log_session(
+        path,
+        plan,
+        day=0,
+        athlete="@evil",
+        sets=1,
+        edit=lambda p: replace(p, exercise=bad, unit="+kg", station_name="-x"),
+    )
+    with open(path, "a", encoding="utf-8") as f:  # a hand-edited log with text where numbers belong
+        f.write(
+            json.dumps(
+                {
+                    "v": 1,
+                    "type": "session_start",
+                    "session": "z",
+                    "t": 0,
+                    "at": "2025-03-02T00:00:00Z",
+                    "circuit": "\tTab",
+                    "athlete": "\rCR",
+                }
+            )
+            + "\n"
+        )
+        f.write(
+            json.dumps(
+                {
+                    "v": 1,
+                    "type": "set",
+                    "session": "z",
+                    "t": 1,
+                    "round": 1,
+                    "station": 1,
+                    "set": 1,
+                    "part": None,
+                    "exercise": "-1+1",
+                    "load": "=1+1",
+                    "reps": 3,
+                }
+            )
+            + "\n"
+        )
+    sessions, problems = read_log(path)
+    assert [p.where for p in problems] == ["line 5"]  # the text load is refused, not exported
+    history.export_csv(sessions, out)
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[1][3] == "'@evil" and rows[1][8] == "'" + bad and rows[1][10] == "'+kg"
+    assert rows[1][2] == "Runner strength-endurance A"
+    assert len(rows) == 2  # session z has no readable set, so no row
+    z = replace(sessions[0], id="z", circuit="\tTab", athlete="\rCR")
+    assert next(history.csv_rows([z]))[2:4] == ["'\tTab", "'\rCR"]
+
+
+def test_csv_to_a_folder_is_exit_1(tmp_path: Path, plan: Plan, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, plan, day=0)
+    assert history.command(args(path, csv=str(tmp_path))) == 1
+    err = capsys.readouterr().err
+    assert (
+        err == f"Cannot write the CSV to {tmp_path}: it is a folder; "
+        f"give a file name such as {tmp_path / 'sets.csv'}.\n"
+    )
+
+
+# ---------------------------------------------------------------- for the TUI
+
+
+def test_previous_session_is_the_latest_other_completed_one(tmp_path: Path, plan: Plan, demo: Plan) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, plan, day=0, bonus=1)
+    log_session(path, plan, day=1, bonus=2, athlete="Ben")
+    log_session(path, plan, day=2, bonus=3, sets=2, status="aborted")
+    log_session(path, demo, day=3)
+    current = log_session(path, plan, day=4, bonus=5)
+    sessions, _ = read_log(path)
+    previous = history.previous_session(sessions, plan.name, athlete="Ann", exclude=current.session_id)
+    assert previous is not None and previous[(1, 1, 1, None)] == 61 and len(previous) == 10
+    assert history.previous_session(sessions, plan.name, exclude=current.session_id)[(1, 1, 1, None)] == 62
+    assert history.previous_session(sessions, "Unknown") is None
+
+
+@pytest.mark.parametrize(
+    ("values", "bars"),
+    [
+        ([1, 2, 3, 4, 5, 6, 7, 8], "▁▂▃▄▅▆▇█"),
+        ([5, 5, 5], "▄▄▄"),
+        ([3, None, 9], "▁·█"),
+        ([], ""),
+        ([None], ""),
+    ],
+)
+def test_sparkline(values, bars) -> None:
+    assert history.sparkline(values) == bars
