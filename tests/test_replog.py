@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from timer import replog
 from timer.circuit import load_circuit
@@ -24,6 +26,17 @@ from timer.resources import bundled_circuits
 from timer.session import PhaseChanged, SessionFinished, SetEnded
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE_LINES = [
+    b'{"v":1,"type":"session_start","session":"s","t":0,"at":"2025-03-01T17:00:00Z","circuit":"C"}\n',
+    b'{"v": 1, "type": "set", "session": "s", "t": 5, "round": 1, "station": 1, "set": 1, "reps": 3}\n',
+    b'{"v":1,"type":"set_update","session":"s","t":6,"round":1,"station":1,"set":1,"reps":4}\n',
+    b'{"v": 1, "type": "rep", "session": "s", "t": 4, "n": 1}\n',
+    b'{"v": 1, "type": "session_end", "session": "s", "t": 9, "status": "aborted"}\n',
+    b'{"v": 1, "type": "set", "session": "s", "t": "x", "round": 1.5}\n',
+    b'{"v": 2, "type": "set", "session": "s", "t": 1}\n',
+    b'{"v": 1, "type": "session_start", "session": "s", "t": 0, "at": "yesterday", "athlete": "\\ud800"}\n',
+    b"\n",
+]
 
 
 class Wall:
@@ -630,6 +643,7 @@ def test_kill_9_mid_set_keeps_every_set_that_ended(tmp_path: Path, plan: Plan) -
     assert [x.reps for x in s.sets.values()] == [21, 21, 21]
     point = find_resumable(path, sha256="k" * 64)
     assert point is not None and point.first_phase(plan) == work(plan)[3]
+    assert point.last_t == work(plan)[3].start_s + 1.0  # the tap after the last set: time resumes after it
 
 
 def test_the_log_modules_import_neither_textual_nor_pydantic() -> None:
@@ -638,3 +652,32 @@ def test_the_log_modules_import_neither_textual_nor_pydantic() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- open-ended inputs
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunks=st.lists(st.binary(max_size=80) | st.sampled_from(SAMPLE_LINES), max_size=12))
+def test_reader_survives_any_bytes(tmp_path: Path, chunks: list[bytes]) -> None:
+    path = tmp_path / "fuzz.jsonl"
+    path.write_bytes(b"".join(chunks))
+    sessions, problems = read_log(path)  # never raises on content
+    for s in sessions:
+        for text in (s.circuit, s.athlete, *(x.exercise for x in s.sets.values())):
+            (text or "").encode("utf-8")  # everything read can be printed or written to a CSV
+    assert all(p.file == str(path) for p in problems)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(athlete=st.text(max_size=30), reps=st.integers(min_value=0, max_value=10_000))
+def test_any_athlete_name_round_trips(tmp_path: Path, plan: Plan, athlete: str, reps: int) -> None:
+    path = tmp_path / "names.jsonl"
+    path.unlink(missing_ok=True)
+    log = SessionLog(path, clock_start=0.0, wall=Wall())
+    log.start(plan, now=0.0, athlete=athlete)
+    log.set_ended(work(plan)[0], started_t=10, ended_t=190, reps=reps, now=190)
+    assert not log.failed
+    (s,), problems = read_log(path)
+    assert problems == [] and s.sets[(1, 1, 1, None)].reps == reps
+    assert s.athlete == athlete.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"

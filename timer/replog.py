@@ -1057,6 +1057,9 @@ def find_resumable(
     if not matching or matching[-1].status == "completed":
         return None
     s = matching[-1]
+    # Taps after the last set (a kill mid-set) are later still; the resumed clock must start after them.
+    taps = read_taps([p for p in paths if Path(p).exists()], s.id)
+    last_t = max(s.last_t, taps[-1][0] if taps else 0.0)
     return ResumePoint(
         session=s.id,
         circuit=s.circuit,
@@ -1064,7 +1067,7 @@ def find_resumable(
         athlete=s.athlete,
         started_at=s.started_at,
         status=s.status,
-        last_t=s.last_t,
+        last_t=last_t,
         done=s.completed_keys(),
         reps=s.reps_by_set(),
     )
