@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
@@ -83,11 +83,13 @@ class RunScreen(Screen[None]):
         yield Field(id="place")
         yield PhaseBanner(id="banner")
         yield BigDigits(id="countdown")
-        with Vertical(id="info"):
-            yield Field(id="exercise")
-            yield Field(id="load")
-            yield Field(id="cues")
-        yield RepEntry(id="reps")
+        with Horizontal(id="details"):
+            with Vertical(id="info"):
+                yield Field(id="exercise")
+                yield Field(id="load")
+                yield Field(id="cues")
+                yield RepEntry(id="reps")
+            yield BigDigits(id="rep-count")
         yield TimeBar("phase  ", id="phase-bar")
         yield TimeBar("session", id="session-bar")
         yield Field(id="status")
@@ -195,6 +197,7 @@ class RunScreen(Screen[None]):
         if self.query_one(RepEntry).feed(event.key):
             event.stop()
             event.prevent_default()
+            self._show_rep_count()
 
     @on(RepEntry.Entered)
     def _reps_entered(self, event: RepEntry.Entered) -> None:
@@ -239,6 +242,7 @@ class RunScreen(Screen[None]):
         self.query_one("#cues", Field).text = " · ".join(shown.cues) if shown and phase.is_work else ""
         if phase.is_work:
             self.query_one(RepEntry).show_live(state.reps, phase.target_reps)
+        self._show_rep_count()
 
         phase_bar = self.query_one("#phase-bar", TimeBar)
         phase_bar.fraction = state.elapsed / state.phase_duration if state.phase_duration else 1.0
@@ -248,6 +252,14 @@ class RunScreen(Screen[None]):
         session_bar.fraction = 1 - state.total_remaining / total
         session_bar.caption = f"{format_duration(state.total_remaining)} left"
         self.query_one("#status", Field).text = self._status_text(state)
+
+    def _show_rep_count(self) -> None:
+        """The rep count again in block digits, for a glance from across the room."""
+        entry = self.query_one(RepEntry)
+        shown = entry.shown if entry.mode != "off" else None
+        count = self.query_one("#rep-count", BigDigits)
+        count.text = "" if shown is None else str(shown)
+        count.set_class(entry.mode == "entry", "-entry")
 
     def _set_phase_class(self, kind: str) -> None:
         for other in ("prepare", "work", "rest", "round_rest"):
