@@ -203,20 +203,37 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         plan = load_plan(args.file, args.athlete)
+        from timer.replog import prepare_log_path
+
+        log_path = prepare_log_path(args.log)  # an unwritable log is an error now, not after the session
     except CircuitTimerError as exc:
         return _report_error(exc)
     from timer.ui.app import make_app
 
-    app = make_app(plan, circuit_path=Path(args.file), mute=args.mute)
+    app = make_app(
+        plan,
+        circuit_path=Path(args.file),
+        log_path=log_path,
+        sound=True,
+        mute=args.mute,
+        voice=not args.no_voice,
+    )
     app.run()
     return app.return_code or 0
 
 
 def cmd_pick(args: argparse.Namespace) -> int:
     """Bare `circuit-timer`: the picker of bundled and local circuits."""
+    from timer.errors import CircuitTimerError
+    from timer.replog import prepare_log_path
+
+    try:
+        log_path = prepare_log_path(None)
+    except CircuitTimerError as exc:
+        return _report_error(exc)
     from timer.ui.app import make_app
 
-    app = make_app(None)
+    app = make_app(None, log_path=log_path, sound=True)
     app.run()
     return app.return_code or 0
 
