@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timer import replog
+from timer import logreader, replog
 from timer.circuit import load_circuit
 from timer.errors import LogError
 from timer.plan import Plan, build_plan
@@ -426,7 +426,7 @@ def test_disk_full_keeps_records_in_memory_and_writes_them_in_order_later(
     good = [r for r in (json.loads(x) for x in path.read_text().splitlines() if x.endswith("}"))]
     assert [r["type"] for r in good][-5:] == ["set", "rep", "set", "set", "session_end"]
     assert [p.message for p in problems] == [
-        replog._MESSAGES["garbage"]
+        logreader._MESSAGES["garbage"]
     ]  # the torn half-lines, not lost data
 
 
@@ -648,7 +648,8 @@ def test_kill_9_mid_set_keeps_every_set_that_ended(tmp_path: Path, plan: Plan) -
 
 def test_the_log_modules_import_neither_textual_nor_pydantic() -> None:
     code = (
-        "import sys, timer.replog, timer.history; print(sorted({'textual', 'pydantic'} & set(sys.modules)))"
+        "import sys, timer.replog, timer.logreader, timer.history; "
+        "print(sorted({'textual', 'pydantic'} & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"

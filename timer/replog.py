@@ -1,26 +1,26 @@
-"""The rep log: one crash-safe JSON Lines file holding every session (writer, reader, path, resume).
+"""The rep log: one crash-safe JSON Lines file holding every session. Where it lives, and the writer.
 
-The format is documented for coaches in docs/log-format.md. The rules that shape this module:
+The format is documented for coaches in docs/log-format.md. The rules that shape the writer:
 - append only, one record per line, each line written, flushed and fsynced before the call returns, so
   after kill -9 or a power cut the file holds every set that ended before it;
 - a failing write (disk full, USB stick pulled) never stops the timer: the record stays in memory,
   is retried with every new record, and can be saved to another file at the summary;
-- the reader keeps whatever can be read and says, with line numbers, what it skipped.
+- the log is checked before a session starts, and a file that is not ours, or is from a newer version,
+  is never written to.
 
-No Textual here: the CLI, the UI and the benchmark share this module.
+The reader lives in `timer.logreader`; its public names are re-exported here, so `timer.replog` is the
+one module the CLI and the UI import. No Textual here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import secrets
 import stat
 import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,24 +28,50 @@ from typing import TYPE_CHECKING, Any, Literal
 import platformdirs
 
 from timer import __version__
-from timer.errors import LogError, Problem
+from timer.errors import LogError
+from timer.logreader import (
+    FORMAT_VERSION,
+    LoggedSession,
+    LoggedSet,
+    ResumePoint,
+    SetKey,
+    Status,
+    find_resumable,
+    parse,
+    read_log,
+    read_taps,
+    reason,
+    set_key,
+)
 
-if TYPE_CHECKING:  # the reader must not import the circuit models (pydantic): `history` starts faster
+if TYPE_CHECKING:  # the circuit models (pydantic) are not imported at run time: `history` starts faster
     from timer.plan import Phase, Plan
 
-FORMAT_VERSION = 1
+__all__ = [
+    "ENV_VAR",
+    "FORMAT_VERSION",
+    "LoggedSession",
+    "LoggedSet",
+    "ResumePoint",
+    "SessionLog",
+    "SetKey",
+    "Status",
+    "check_writable",
+    "default_log_path",
+    "find_resumable",
+    "logged_reps",
+    "prepare_log_path",
+    "read_log",
+    "read_taps",
+    "set_key",
+]
+
 ENV_VAR = "CIRCUIT_TIMER_LOG"
 LOG_NAME = "log.jsonl"
 
-SetKey = tuple[int, int, int, int | None]
-"""Where a set sits in the timeline: (round, station, set, part); part is None for a plain station."""
 EndedBy = Literal["time", "skip", "abort"]
-Status = Literal["completed", "aborted", "unfinished"]
 
 _PEEK = 64 * 1024
-# Our own rep lines start like this (keys are written in a fixed order); the reader skips them without
-# parsing when taps are not wanted, which keeps a log full of taps fast to summarise.
-_REP_PREFIX = b'{"v": 1, "type": "rep", '
 
 
 # ---------------------------------------------------------------- where the log lives
@@ -87,7 +113,7 @@ def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False)
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise LogError(
-                f"Cannot create the folder {path.parent} for the rep log: {_reason(error)}."
+                f"Cannot create the folder {path.parent} for the rep log: {reason(error)}."
             ) from None
     try:
         info: os.stat_result | None = os.stat(path)
@@ -99,7 +125,7 @@ def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False)
             f"Cannot write the rep log {path}: {blocker} is a file, not a folder; {other}."
         ) from None
     except OSError as error:
-        raise LogError(f"Cannot use the rep log {path}: {_reason(error)}; {other}.") from None
+        raise LogError(f"Cannot use the rep log {path}: {reason(error)}; {other}.") from None
     if info is None:
         if not path.parent.is_dir():
             raise LogError(
@@ -117,7 +143,7 @@ def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False)
         os.close(fd)
     except OSError as error:
         raise LogError(
-            f"Cannot write the rep log {path}: {_reason(error)}. Check the folder's permissions, or {other}."
+            f"Cannot write the rep log {path}: {reason(error)}. Check the folder's permissions, or {other}."
         ) from None
 
 
@@ -130,21 +156,21 @@ def _check_contents(path: Path) -> None:
             f.seek(max(0, size - _PEEK))
             tail = f.read(_PEEK)
     except OSError as error:
-        raise LogError(f"Cannot read the rep log {path}: {_reason(error)}.") from None
+        raise LogError(f"Cannot read the rep log {path}: {reason(error)}.") from None
     lines = [line for line in head.split(b"\n")[:-1] if line.strip()]  # complete, non-blank lines
     if not lines:
         if size > _PEEK:  # 64 KiB without a line break is no log of ours
             raise LogError(_foreign_message(path))
         return  # empty, or a single torn line from a crash: the writer starts a new line after it
     # Ours if any record in the first 64 KiB is (the very first line may be torn by a crash).
-    head_records = [r for r in map(_parse, lines) if r is not None]
+    head_records = [r for r in map(parse, lines) if r is not None]
     if not head_records:
         raise LogError(_foreign_message(path))
     tail_lines = tail.split(b"\n")[:-1]
     if size > _PEEK:
         tail_lines = tail_lines[1:]  # the first piece of the tail is probably the end of a longer line
     # A newer version appends after older records, so the head and the last few lines tell.
-    for record in [*head_records, *(r for r in map(_parse, tail_lines[-3:]) if r is not None)]:
+    for record in [*head_records, *(r for r in map(parse, tail_lines[-3:]) if r is not None)]:
         if record["v"] > FORMAT_VERSION:
             raise LogError(
                 f"The rep log {path} was written by a newer circuit-timer (log format version "
@@ -160,34 +186,6 @@ def _foreign_message(path: Path) -> str:
     )
 
 
-_decode = json.JSONDecoder().decode
-
-
-def _classify(line: bytes) -> dict[str, Any] | Literal["garbage", "foreign"]:
-    """One line as our record (any version), or why it is not one: damaged, or another program's JSON."""
-    try:
-        record = _decode(line.decode("utf-8"))
-    except ValueError:  # UnicodeDecodeError included
-        return "garbage"
-    if (
-        type(record) is not dict
-        or type(record.get("v")) is not int
-        or type(record.get("type")) is not str
-        or type(record.get("session")) is not str
-    ):
-        return "foreign"
-    return record
-
-
-def _parse(line: bytes) -> dict[str, Any] | None:
-    record = _classify(line)
-    return record if isinstance(record, dict) else None
-
-
-def _reason(error: OSError) -> str:
-    return (error.strerror or str(error)).lower()
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -198,12 +196,6 @@ def utc_now() -> datetime:
 def new_session_id(when: datetime) -> str:
     """Readable and unique enough to merge a squad's logs: `20250302T180405Z-3fa2c1`."""
     return f"{when.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
-def set_key(phase: Phase) -> SetKey:
-    """The (round, station, set, part) of a work phase."""
-    assert phase.round is not None and phase.station is not None and phase.set is not None
-    return (phase.round, phase.station, phase.set, phase.part)
 
 
 def logged_reps(tapped: int | None, target_reps: int | None) -> int | None:
@@ -470,7 +462,7 @@ class SessionLog:
                     os.close(fd)
             except OSError as error:
                 raise LogError(
-                    f"Could not save the session to {target} either: {_reason(error)}. Try another place."
+                    f"Could not save the session to {target} either: {reason(error)}. Try another place."
                 ) from None
             self.pending.clear()
 
@@ -528,7 +520,7 @@ class SessionLog:
             self.last_error = (
                 str(error)
                 if isinstance(error, LogError)
-                else f"Could not write to the rep log {self.path}: {_reason(error)}. Every record is kept "
+                else f"Could not write to the rep log {self.path}: {reason(error)}. Every record is kept "
                 "and written as soon as the disk takes it; at the end you can save it to another file."
             )
             return False
@@ -562,512 +554,3 @@ def _place(phase: Phase) -> dict[str, Any]:
 
 def _jump(phase: Phase, to: Phase | None) -> dict[str, Any]:
     return {"phase": phase.index, "kind": phase.kind, **_place(phase), "to_phase": to.index if to else None}
-
-
-# ---------------------------------------------------------------- reading
-
-
-@dataclass(slots=True)
-class LoggedSet:
-    """One `set` record, with any later `set_update` applied to `reps`."""
-
-    round: int
-    station: int
-    set: int
-    part: int | None
-    exercise: str | None
-    station_name: str | None
-    load: float | None
-    unit: str | None
-    pct_e1rm: float | None
-    target_s: float | None
-    started_t: float | None
-    ended_t: float | None
-    reps: int | None
-    target_reps: int | None
-    ended_by: str
-    t: float
-    """When the record was written (session time): the latest record for a place wins."""
-
-    @property
-    def key(self) -> SetKey:
-        return (self.round, self.station, self.set, self.part)
-
-    @property
-    def actual_s(self) -> float | None:
-        if self.started_t is None or self.ended_t is None:
-            return None
-        return round(self.ended_t - self.started_t, 3)
-
-    @property
-    def volume(self) -> float:
-        """Load times reps (0 for bodyweight or uncounted sets)."""
-        return self.load * self.reps if self.load is not None and self.reps is not None else 0.0
-
-
-@dataclass
-class LoggedSession:
-    """Everything the log says about one session id (possibly across several files and a resume)."""
-
-    id: str
-    source: Path
-    """The first file the session was found in."""
-    circuit: str | None = None
-    circuit_path: str | None = None
-    circuit_sha256: str | None = None
-    athlete: str | None = None
-    planned_s: float | None = None
-    planned_sets: int | None = None
-    started_at: datetime | None = None
-    status: Status = "unfinished"
-    """`completed`, `aborted`, or `unfinished`: no end record after the last start (killed, power cut)."""
-    total_s: float | None = None
-    total_reps: int | None = None
-    """As the end record says; `reps` recounts from the sets (with corrections)."""
-    last_t: float = 0.0
-    """The latest session time in any record: where a resume continues."""
-    sets: dict[SetKey, LoggedSet] = field(default_factory=dict)
-    """In timeline order once read."""
-    taps: list[tuple[float, int | None]] = field(default_factory=list)
-    """(t, tally) of each `rep` record; only filled by `read_log(..., taps=True)`."""
-    pauses: int = 0
-    skips: int = 0
-    backs: int = 0
-    resumes: int = 0
-    _updates: dict[SetKey, tuple[float, int | None]] = field(default_factory=dict, repr=False)
-    _marks: list[tuple[float, int, str]] = field(default_factory=list, repr=False)
-
-    @property
-    def reps(self) -> int:
-        return sum(s.reps for s in self.sets.values() if s.reps is not None)
-
-    @property
-    def volume(self) -> float:
-        return sum(s.volume for s in self.sets.values())
-
-    @property
-    def set_count(self) -> int:
-        """Sets done: a complex's parts count once."""
-        return len({key[:3] for key in self.sets})
-
-    @property
-    def duration_s(self) -> float:
-        return self.total_s if self.total_s is not None else self.last_t
-
-    @property
-    def unit(self) -> str | None:
-        return next((s.unit for s in self.sets.values() if s.unit), None)
-
-    def completed_keys(self) -> frozenset[SetKey]:
-        """Places whose set ended by time or skip (a set cut short by quitting is done again on resume)."""
-        return frozenset(k for k, s in self.sets.items() if s.ended_by != "abort")
-
-    def reps_by_set(self) -> dict[SetKey, int | None]:
-        return {k: s.reps for k, s in self.sets.items()}
-
-
-def read_log(
-    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, taps: bool = False
-) -> tuple[list[LoggedSession], list[Problem]]:
-    """Read one or more logs into sessions (oldest first) and the problems found, worded for people.
-
-    Skips and reports a torn last line, damaged lines (by line number), other programs' lines, and lines
-    from a newer format version; everything else is kept. Sessions found in several files are merged.
-    Raises LogError when a file cannot be read at all. `taps=True` also collects `rep` records (slower).
-    """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    sessions: dict[str, LoggedSession] = {}
-    problems: list[Problem] = []
-    order = 0
-    # Reading builds many small long-lived objects and no cycles: the cyclic GC would only rescan them.
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        for raw_path in paths:
-            order = _read_file(Path(raw_path), sessions, problems, order, taps)
-    finally:
-        if gc_was_on:
-            gc.enable()
-    # A session id seen only in records that carry nothing to show (a lone pause or tap) is left out.
-    result = [_finish(s) for s in sessions.values() if s.circuit is not None or s.sets or s._marks or s.taps]
-    result.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC))
-    return result, problems
-
-
-def _read_file(
-    path: Path, sessions: dict[str, LoggedSession], problems: list[Problem], order: int, taps: bool
-) -> int:
-    """Add one file's records to `sessions` and its problems to `problems`; returns the record counter."""
-    # Most lines of a counted session are taps. Without `taps` they are skipped on their prefix alone, and the
-    # loop keeps no line count: problems note the byte offset, turned into line numbers only if any occur.
-    skip = b"\x00" if taps else _REP_PREFIX  # b"\x00" skips nothing: taps are parsed
-    issues: dict[str, list[int]] = {}
-    line = b""
-    try:
-        with open(path, "rb") as f:
-            for line in f:
-                if (
-                    line.startswith(skip) and line[-2] == 0x7D
-                ):  # ends in `}` + newline (cheaper than endswith)
-                    continue  # a whole tap; a torn one falls through to be reported
-                if not line.endswith(b"\n"):
-                    break  # a torn last line: reported below
-                record = _classify(line)
-                if type(record) is str:
-                    if line.strip():
-                        issues.setdefault(record, []).append(f.tell() - len(line))
-                    continue
-                if record["v"] > FORMAT_VERSION or record["v"] < 1:
-                    issues.setdefault("newer" if record["v"] > 1 else "foreign", []).append(
-                        f.tell() - len(line)
-                    )
-                    continue
-                handler = _HANDLERS.get(record["type"])
-                try:
-                    if handler is None:
-                        raise LookupError(record["type"])
-                    t = _number(record["t"])
-                    if t is None:
-                        raise ValueError("no time")
-                    sid = record["session"]
-                    session = sessions.get(sid)
-                    if session is None:
-                        session = sessions[sid] = LoggedSession(id=sid, source=path)
-                    order += 1
-                    handler(session, record, t, order, taps)
-                except LookupError:
-                    kind = "values" if handler else f"type:{record['type'][:40]}"
-                    issues.setdefault(kind, []).append(f.tell() - len(line))
-                    continue
-                except (TypeError, ValueError):
-                    issues.setdefault("values", []).append(f.tell() - len(line))
-                    continue
-                if t > session.last_t:
-                    session.last_t = t
-            if line and not line.endswith(b"\n"):
-                issues["torn"] = [f.tell() - len(line)]
-    except OSError as error:
-        raise LogError(
-            f"Cannot read the rep log {path}: {_reason(error)}. Check the path and its permissions."
-        ) from None
-    if issues:
-        problems.extend(_problems(path, _line_numbers(path, issues)))
-    return order
-
-
-def read_taps(
-    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], session: str
-) -> list[tuple[float, int | None]]:
-    """(t, tally) of every tap of one session, for the pace inside its sets.
-
-    Searches the bytes for the session id and parses only those lines, so a 1 GB log takes a second or less.
-    """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    needle = json.dumps(session).encode("utf-8")
-    taps: list[tuple[float, int | None]] = []
-    for path in paths:
-        try:
-            for line in _lines_containing(Path(path), needle):
-                record = _classify(line)
-                if type(record) is not dict or record["type"] != "rep" or record["session"] != session:
-                    continue
-                try:
-                    t, n = _number(record["t"]), _opt_int(record.get("n"))
-                except (KeyError, ValueError):
-                    continue  # read_log reports bad records; the pace just leaves them out
-                if t is not None and (not taps or taps[-1] != (t, n)):  # a retried write can repeat a line
-                    taps.append((t, n))
-        except OSError as error:
-            raise LogError(f"Cannot read the rep log {path}: {_reason(error)}.") from None
-    taps.sort(key=lambda tap: tap[0])
-    return taps
-
-
-def _lines_containing(path: Path, needle: bytes, block_size: int = 1 << 24) -> Iterable[bytes]:
-    """Complete lines (ending in a newline) of `path` that contain `needle`."""
-    rest = b""
-    with open(path, "rb") as f:
-        while block := f.read(block_size):
-            chunk = rest + block
-            cut = chunk.rfind(b"\n") + 1
-            chunk, rest = chunk[:cut], chunk[cut:]
-            found = chunk.find(needle)
-            while found >= 0:
-                start = chunk.rfind(b"\n", 0, found) + 1
-                end = chunk.find(b"\n", found) + 1
-                yield chunk[start:end]
-                found = chunk.find(needle, end)
-
-
-def _line_numbers(path: Path, issues: dict[str, list[int]]) -> dict[str, list[int]]:
-    """Turn the byte offsets of problem lines into 1-based line numbers (one more pass, only when needed)."""
-    wanted = sorted({offset for offsets in issues.values() for offset in offsets})
-    numbers: dict[int, int] = {}
-    seen_lines = position = 0
-    with open(path, "rb") as f:
-        for offset in wanted:
-            while position < offset:  # in slices: a problem at the end of a 1 GB log must not load it all
-                block = f.read(min(offset - position, 1 << 20))
-                if not block:
-                    break
-                seen_lines += block.count(b"\n")
-                position += len(block)
-            numbers[offset] = seen_lines + 1
-    return {kind: [numbers[o] for o in offsets] for kind, offsets in issues.items()}
-
-
-_MESSAGES = {
-    "torn": "the last line is incomplete (the app or the computer stopped while writing it); skipped",
-    "garbage": "not a readable record (damaged, or not JSON); skipped, the rest is kept",
-    "foreign": "not a circuit-timer record (another program's data?); skipped",
-    "newer": "written by a newer circuit-timer (log format version 2 or later); skipped. "
-    "Update circuit-timer to read these lines",
-    "values": "a record with values of the wrong kind; skipped",
-}
-
-
-def _problems(path: Path, issues: dict[str, list[int]]) -> list[Problem]:
-    out = []
-    for kind, lines in issues.items():
-        shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
-        where = f"line {shown}" if len(lines) == 1 else f"lines {shown}"
-        if kind.startswith("type:"):
-            message = f'unknown record type "{kind[5:]}"; skipped'
-        else:
-            message = _MESSAGES[kind]
-        out.append(Problem(str(path), where, message))
-    return out
-
-
-# The checks below run for every record of a 100 000-set log, hence exact type tests rather than isinstance
-# (which would also let `true` pass as the number 1).
-
-
-def _number(value: Any) -> float | None:
-    if value is None or type(value) is float or type(value) is int:
-        return value
-    raise ValueError("not a number")
-
-
-def _int(value: Any) -> int:
-    if type(value) is not int:
-        raise ValueError("not a whole number")
-    return value
-
-
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else _int(value)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (type(value) is str and value.isascii()):
-        return value
-    if type(value) is not str:
-        raise ValueError("not text")
-    # JSON can spell lone surrogates (\\ud800) that no file or terminal can encode: replace them.
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
-def _key(r: dict[str, Any]) -> SetKey:
-    return (_int(r["round"]), _int(r["station"]), _int(r["set"]), _opt_int(r.get("part")))
-
-
-def _on_start(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    get = r.get
-    facts = (
-        _text(get("circuit")),
-        _text(get("circuit_path")),
-        _text(get("circuit_sha256")),
-        _text(get("athlete")),
-        _number(get("planned_s")),
-        _opt_int(get("sets")),
-    )  # checked before anything changes, so a bad record leaves no trace
-    if s.circuit is None:  # the first start record wins; a resume repeats the same facts
-        s.circuit, s.circuit_path, s.circuit_sha256, s.athlete, s.planned_s, s.planned_sets = facts
-    if r["type"] == "session_resume":
-        s.resumes += 1
-    s._marks.append((t, order, "start"))
-    at = _when(get("at"))
-    if at is not None and (s.started_at is None or r["type"] == "session_start"):
-        s.started_at = at  # the start record's time, else the earliest record seen
-
-
-def _on_set(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    get = r.get
-    key = _key(r)
-    logged = LoggedSet(
-        *key,
-        _text(get("exercise")),
-        _text(get("station_name")),
-        _number(get("load")),
-        _text(get("unit")),
-        _number(get("pct_e1rm")),
-        _number(get("target_s")),
-        _number(get("started_t")),
-        _number(get("ended_t")),
-        _opt_int(get("reps")),
-        _opt_int(get("target_reps")),
-        _text(get("ended_by")) or "time",
-        t,
-    )
-    old = s.sets.get(key)
-    if old is None or t >= old.t:  # a set done again (back, resume) replaces the earlier one
-        s.sets[key] = logged
-    if s.started_at is None:
-        s.started_at = _when(r.get("at"))
-
-
-def _on_update(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    key, reps = _key(r), _opt_int(r.get("reps"))
-    old = s._updates.get(key)
-    if old is None or t >= old[0]:
-        s._updates[key] = (t, reps)
-
-
-def _on_rep(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    if taps:
-        tap = (t, _opt_int(r.get("n")))
-        if not s.taps or s.taps[-1] != tap:  # a retried write can repeat a line
-            s.taps.append(tap)
-
-
-def _on_end(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    status = r.get("status")
-    if status not in ("completed", "aborted"):
-        raise ValueError("unknown status")
-    total_s, total_reps = _number(r.get("total_s")), _opt_int(r.get("total_reps"))
-    s._marks.append((t, order, status))
-    s.total_s, s.total_reps = total_s, total_reps
-
-
-def _on_count(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    attr = {"pause": "pauses", "skip": "skips", "back": "backs"}.get(r["type"])
-    if attr:
-        setattr(s, attr, getattr(s, attr) + 1)
-
-
-_HANDLERS: dict[str, Callable[[LoggedSession, dict[str, Any], float, int, bool], None]] = {
-    "session_start": _on_start,
-    "session_resume": _on_start,
-    "set": _on_set,
-    "set_update": _on_update,
-    "rep": _on_rep,
-    "pause": _on_count,
-    "resume": _on_count,
-    "skip": _on_count,
-    "back": _on_count,
-    "session_end": _on_end,
-}
-
-
-def _when(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _finish(s: LoggedSession) -> LoggedSession:
-    """Apply corrections, put sets in timeline order, and decide the status from the last start/end."""
-    for key, (t, reps) in s._updates.items():
-        logged = s.sets.get(key)
-        if logged is not None and t >= logged.t:
-            logged.reps = reps
-    s.sets = dict(sorted(s.sets.items(), key=lambda item: (*item[0][:3], item[0][3] or 0)))
-    if s._marks:
-        last = max(s._marks)[2]
-        s.status = "unfinished" if last == "start" else last  # type: ignore[assignment]
-    return s
-
-
-# ---------------------------------------------------------------- resuming
-
-
-@dataclass(frozen=True)
-class ResumePoint:
-    """An interrupted session that `run --resume` can continue with the same id."""
-
-    session: str
-    circuit: str | None
-    circuit_sha256: str | None
-    athlete: str | None
-    started_at: datetime | None
-    status: Status
-    last_t: float
-    """The session time the interrupted run reached; the resumed run's times continue from it."""
-    done: frozenset[SetKey]
-    reps: dict[SetKey, int | None]
-
-    def first_phase(self, plan: Plan) -> Phase | None:
-        """The first work phase of the first set not completed (part 1 of a complex); None if all are done."""
-        first_of_set: dict[tuple[int, int, int], Phase] = {}
-        for phase in plan.phases:
-            if not phase.is_work:
-                continue
-            key = set_key(phase)
-            first_of_set.setdefault(key[:3], phase)
-            if key not in self.done:
-                return first_of_set[key[:3]]
-        return None
-
-    def describe(self, plan: Plan) -> str:
-        """What the athlete sees before resuming."""
-        parts: dict[tuple[int, int, int], list[bool]] = {}
-        for phase in plan.phases:
-            if phase.is_work:
-                parts.setdefault(set_key(phase)[:3], []).append(set_key(phase) in self.done)
-        total, done = len(parts), sum(all(flags) for flags in parts.values())
-        first = self.first_phase(plan)
-        when = f" of {self.started_at.astimezone():%a %d %b %H:%M}" if self.started_at else ""
-        if first is None:
-            return f"Every set of the session{when} is logged; there is nothing left to resume."
-        return (
-            f"Resuming the session{when}: {done} of {total} sets done; next is round {first.round}, "
-            f'station {first.station} "{first.station_name}", set {first.set}.'
-        )
-
-
-def find_resumable(
-    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-    *,
-    sha256: str | None = None,
-    name: str | None = None,
-    athlete: str | None = None,
-) -> ResumePoint | None:
-    """The latest session of a circuit if it was aborted or cut off; None when it was completed or absent.
-
-    Matches the circuit by its file's SHA-256 when given, else by name; `athlete` narrows a shared log.
-    Only the latest session counts: once a later run of the circuit completed, an old abort is history.
-    """
-    if not sha256 and not name:
-        raise ValueError("find_resumable needs the circuit's sha256 or name")
-    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    sessions, _ = read_log([p for p in paths if Path(p).exists()])
-    matching = [
-        s
-        for s in sessions
-        if (s.circuit_sha256 == sha256 if sha256 else s.circuit == name)
-        and (athlete is None or s.athlete == athlete)
-    ]
-    if not matching or matching[-1].status == "completed":
-        return None
-    s = matching[-1]
-    # Taps after the last set (a kill mid-set) are later still; the resumed clock must start after them.
-    taps = read_taps([p for p in paths if Path(p).exists()], s.id)
-    last_t = max(s.last_t, taps[-1][0] if taps else 0.0)
-    return ResumePoint(
-        session=s.id,
-        circuit=s.circuit,
-        circuit_sha256=s.circuit_sha256,
-        athlete=s.athlete,
-        started_at=s.started_at,
-        status=s.status,
-        last_t=last_t,
-        done=s.completed_keys(),
-        reps=s.reps_by_set(),
-    )
