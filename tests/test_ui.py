@@ -464,3 +464,15 @@ def test_block_font_scales_and_falls_back() -> None:
     assert len(render_big("0:45", 40, 3)) == 3  # 3x5 font
     assert render_big("0:45", 40, 2) == ["0:45"]  # plain text
     assert render_big("12:34", 3, 1) == ["12:"]  # never wider than the room
+
+
+async def test_a_skipped_set_is_not_offered_its_target(app: CircuitApp, clock: FakeClock) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start(pilot)
+        await at(pilot, clock, 6)
+        await pilot.press("n")  # Squat skipped with no taps
+        assert screen.last_state.phase.kind == "rest"
+        assert screen.query_one(RepEntry).shown is None
+        await at(pilot, clock, 10)  # the rest ends: nothing to stand
+        assert screen.session.reps_for(1) == 0
+        assert 1 not in screen._confirmed

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from timer.errors import CircuitTimerError
+from timer.errors import CircuitTimerError, InputError
 from timer.plan import Plan
 from timer.resources import bundled_circuits
 
@@ -49,6 +49,11 @@ def load_entries(cwd: Path | None = None) -> list[Entry]:
     for path, source in candidate_files(cwd or Path.cwd()):
         try:
             entries.append(Entry(path, source, plan=load_plan(str(path), None)))
+        except InputError as exc:
+            first = exc.problems[0]
+            entries.append(
+                Entry(path, source, error=f"{first.where}: {first.message}" if first.where else first.message)
+            )
         except CircuitTimerError as exc:
             entries.append(Entry(path, source, error=str(exc).splitlines()[0]))
     return entries

@@ -22,14 +22,22 @@ def _prompt(entry: Entry) -> Content:
     """One line per circuit: name and total time, or the file and its problem (shown literally)."""
     if entry.plan is not None:
         where = "bundled" if entry.source == "bundled" else str(entry.path)
+        shape = f"{_count(entry.plan.rounds, 'round')} × {_count(entry.plan.stations, 'station')}"
         return Content.assemble(
             (entry.plan.name, "bold"),
             f"  {format_duration(entry.plan.total_s)}",
-            (f"  {entry.plan.rounds} × {entry.plan.stations} stations · {where}", "dim"),
+            (
+                f"  {shape} · {where}",
+                "dim",
+            ),
         )
     return Content.assemble(
         (entry.path.name, "bold"), ("  cannot be used: ", "dim"), (entry.error or "", "red")
     )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class PickerScreen(Screen[None]):

@@ -171,8 +171,10 @@ class RunScreen(Screen[None]):
             before = self.plan.phases[phase.index - 1]
             done = {s.phase.index: s for s in self.session.completed_sets}
             if before.is_work and before.index in done:
-                reps = done[before.index].reps
-                shown = reps if reps else before.target_reps
+                finished = done[before.index]
+                # Offer the target only for a set that ran its time: a skipped set was not done as planned.
+                fallback = None if finished.skipped else before.target_reps
+                shown = finished.reps if finished.reps else fallback
                 entry.begin_entry(before.index, before.exercise or "", shown, before.target_reps)
                 return
         if not phase.is_work:
@@ -295,7 +297,7 @@ class RunScreen(Screen[None]):
         sound = self.ctx.player.problem
         if sound and sound != self._told_sound:
             self._told_sound = sound
-            self.notify(sound, title="Sound", severity="warning", timeout=8)
+            self.notify(sound, title="Sound", severity="warning", timeout=4)
         log_problem = self.recorder.new_problem()
         if log_problem:
             self.notify(log_problem, title="Rep log", severity="error", timeout=15)
