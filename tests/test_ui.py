@@ -476,3 +476,38 @@ async def test_a_skipped_set_is_not_offered_its_target(app: CircuitApp, clock: F
         await at(pilot, clock, 10)  # the rest ends: nothing to stand
         assert screen.session.reps_for(1) == 0
         assert 1 not in screen._confirmed
+
+
+class FailingLog:
+    """A log whose disk went away after the start record: it keeps records in memory and says so."""
+
+    path = Path("/media/usb/log.jsonl")
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.failed = False
+        self.last_error: str | None = None
+
+    def __getattr__(self, name: str):
+        def record(*args, **kwargs) -> bool:
+            self.calls.append(name)
+            if name != "start":
+                self.failed, self.last_error = True, "Could not write to [/media/usb]: no space left"
+            return not self.failed
+
+        return record
+
+
+async def test_a_failing_log_warns_and_the_timer_goes_on(short_plan, clock: FakeClock) -> None:
+    log = FailingLog()
+    app = make_app(short_plan, clock=clock, voice=False, log=log)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await start(pilot)
+        await at(pilot, clock, 6)
+        await pilot.press("space")
+        await at(pilot, clock, 1)
+        assert "log NOT saved" in screen_text(app)
+        await at(pilot, clock, 60)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Log problem: Could not write to [/media/usb]: no space left" in screen_text(app)
+    assert log.calls[0] == "start" and "rep" in log.calls and "handle" in log.calls

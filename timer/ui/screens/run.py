@@ -189,6 +189,7 @@ class RunScreen(Screen[None]):
             paused_s=state.paused_s,
             confirmed=self._confirmed,
             log_path=self.recorder.path,
+            log_problem=self.recorder.problem,
         )
         self.post_message(SessionDone(tally))
 
@@ -297,10 +298,10 @@ class RunScreen(Screen[None]):
         sound = self.ctx.player.problem
         if sound and sound != self._told_sound:
             self._told_sound = sound
-            self.notify(sound, title="Sound", severity="warning", timeout=4)
+            self.notify(sound, title="Sound", severity="warning", timeout=4, markup=False)
         log_problem = self.recorder.new_problem()
         if log_problem:
-            self.notify(log_problem, title="Rep log", severity="error", timeout=15)
+            self.notify(log_problem, title="Rep log", severity="error", timeout=15, markup=False)
 
     def flash(self, *, whole: bool) -> None:
         """Light up the banner (or the whole screen) for a moment so a glance from afar catches the cue.
