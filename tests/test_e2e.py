@@ -128,11 +128,11 @@ def _records(folder: Path) -> list[dict]:
 
 def test_run_quit_with_confirmation(terminal: tuple[Terminal, Path]) -> None:
     term, folder = terminal
-    screen = term.wait_for(lambda s: "Enter to start" in s, "the overview")
+    screen = term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
     assert "E2E quick" in screen and "Wall sit" in screen
     term.keys("Enter")
-    screen = term.wait_for(lambda s: "WORK" in s and "Wall sit" in s, "the first work phase")
-    assert sum(line.count("█") for line in screen.splitlines()) > 100  # the countdown in big digits
+    # the countdown in big digits: well over a hundred block cells
+    term.wait_for(lambda s: "WORK" in s and "Wall sit" in s and s.count("█") > 100, "the first work phase")
     term.keys("Space", "Space")
     term.wait_for(lambda s: "Reps: 2" in s, "two counted reps")
     term.keys("q")
@@ -146,10 +146,12 @@ def test_run_quit_with_confirmation(terminal: tuple[Terminal, Path]) -> None:
 
 def test_run_to_the_summary(terminal: tuple[Terminal, Path]) -> None:
     term, folder = terminal
-    term.wait_for(lambda s: "Enter to start" in s, "the overview")
+    term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
     term.keys("Enter")
     term.wait_for(lambda s: "GET READY" in s or "WORK" in s, "the session")
-    screen = term.wait_for(lambda s: "Summary" in s, "the summary (the circuit lasts 9 s)")
+    screen = term.wait_for(
+        lambda s: "Summary" in s and "Log written to" in s, "the summary (the circuit lasts 9 s)"
+    )
     assert "Wall sit" in screen and "Calf raises" in screen
     assert "Log written to" in screen
     term.keys("q")  # at the summary q quits at once
