@@ -52,8 +52,8 @@ COUNT_BEFORE_10 = "count@7 count@8 count@9"
 
 ONE_STATION = make_plan(bw("A", 90, 30), bw("B", 45))
 CASES = [
-    # prepare before work: "Next" early in a short phase, 3-2-1 before the set
-    ("prepare", ONE_STATION, 0, "rest10@0.5 " + COUNT_BEFORE_10),
+    # a 10 s prepare: too short for "10 seconds left"; "Next" is said alone after 1 s, then 3-2-1
+    ("prepare", ONE_STATION, 0, "announce@1 " + COUNT_BEFORE_10),
     # a 90 s set followed by a rest: go, halfway, 3-2-1, stop
     (
         "work with rest after",
@@ -68,8 +68,8 @@ CASES = [
     ("set of 59 s", make_plan(bw("A", 59)), 1, "go@0 count@56 count@57 count@58 final@59"),
     # no rest between stations: the next set's "go" marks the change, so no "stop"
     ("no rest", make_plan(bw("A", 45), bw("B", 45)), 1, "go@0 count@42 count@43 count@44"),
-    # a short rest: the "Next" cue just after the start, clear of the stop tone
-    ("rest of 5 s", make_plan(bw("A", 45, 5), bw("B", 45)), 2, "rest10@0.5 count@2 count@3 count@4"),
+    # a short rest: no room for a phrase before the 3-2-1, so only the countdown
+    ("rest of 5 s", make_plan(bw("A", 45, 5), bw("B", 45)), 2, "count@2 count@3 count@4"),
 ]
 
 
@@ -81,6 +81,80 @@ def test_cues_of_one_phase(plan: Plan, index: int, expected: list[tuple[str, flo
 def test_halfway_and_rest10_speak() -> None:
     assert said(cues_of(ONE_STATION, 1)) == {"halfway": "Halfway"}
     assert said(cues_of(ONE_STATION, 2)) == {"rest10": "Next: B, bodyweight"}
+    assert said(cues_of(ONE_STATION, 0)) == {"announce": "Next: A, bodyweight"}  # the 10 s prepare
+
+
+# --- "10 seconds left" only when it is true and clear of the stop tone and the 3-2-1 ----------------------
+
+REST10_RULE = [
+    # (length, its cues): rest10 at D-10 from 13 s up; below, "Next" alone at 1 s when 3 s are left before
+    # the countdown (D >= 7); below that, the countdown only. Never a rest10 among or before the counts.
+    (2, "count@0 count@1"),
+    (3, "count@0 count@1 count@2"),
+    (5, "count@2 count@3 count@4"),
+    (6, "count@3 count@4 count@5"),
+    (7, "announce@1 count@4 count@5 count@6"),
+    (10, "announce@1 count@7 count@8 count@9"),
+    (12, "announce@1 count@9 count@10 count@11"),
+    (13, "rest10@3 count@10 count@11 count@12"),
+    (15, "rest10@5 count@12 count@13 count@14"),
+    (30, "rest10@20 count@27 count@28 count@29"),
+]
+
+
+@pytest.mark.parametrize(("length", "expected"), REST10_RULE, ids=[f"{r[0]}s" for r in REST10_RULE])
+def test_rest10_only_in_rests_of_13_s_or_more(length: int, expected: str) -> None:
+    plan = make_plan(bw("A", 45), prepare=length)
+    assert table(cues_of(plan, 0)) == expected
+    # the same rule in a rest between stations, where a count at 0 loses to the stop tone ending the set
+    rest = make_plan(bw("A", 45, length), bw("B", 45), prepare=0)
+    assert table(cues_of(rest, 1)) == expected.removeprefix("count@0 ")
+
+
+@pytest.mark.parametrize(
+    ("length", "expected"),
+    [(6.9, "count@3.9 count@4.9 count@5.9"), (12.9, "announce@1 count@9.9 count@10.9 count@11.9")],
+)
+def test_the_rule_at_lengths_between_whole_seconds(length: float, expected: str) -> None:
+    assert table(cues_of(make_plan(bw("A", 45)), 0, duration=length)) == expected
+
+
+def test_the_two_second_prepare_of_the_bug_report_has_no_rest10() -> None:
+    plan = make_plan(bw("A", 20), prepare=2)
+    session = Session(plan)
+    clock = FakeClock()
+    session.start(clock())
+    assert played(session, clock, 2.1) == "count@0 count@1 go@2"
+
+
+def test_a_rest10_stays_clear_of_both_ends_of_the_rest() -> None:
+    for length in range(13, 120):
+        plan = make_plan(bw("A", 45, length), bw("B", 45), prepare=0)
+        [rest10] = [c for c in cues_of(plan, 1) if c.kind == "rest10"]
+        assert rest10.at >= 3 and length - rest10.at == 10
+
+
+def test_a_short_round_rest_says_the_round_not_next() -> None:
+    plan = make_plan(bw("A", 45, 15), bw("B", 45), rounds=2, round_rest=10)
+    rest = [p for p in plan.phases if p.kind == "round_rest"][0]
+    assert table(cues_of(plan, rest.index)) == "announce@1 count@7 count@8 count@9"
+    assert said(cues_of(plan, rest.index)) == {"announce": "Round 2 of 2"}
+    long_plan = make_plan(bw("A", 45, 15), bw("B", 45), rounds=2, round_rest=20)
+    long_rest = [p for p in long_plan.phases if p.kind == "round_rest"][0]
+    cues = cues_of(long_plan, long_rest.index)
+    assert table(cues) == "announce@1 rest10@10 count@17 count@18 count@19"
+    assert [c.say for c in cues if c.say] == ["Round 2 of 2", "Next: A, bodyweight"]
+
+
+def test_every_spoken_next_phrase_ends_in_time_for_the_countdown() -> None:
+    """A phrase plus its tone is about 3 s; it starts at least that long before the first count."""
+    plan = make_plan(bw("A", 45))
+    for length in [x / 4 for x in range(1, 200)]:
+        cues = cues_of(plan, 0, duration=length)
+        counts = [c.at for c in cues if c.kind == "count"]
+        for cue in cues:
+            if cue.say:
+                assert counts and counts[0] - cue.at >= 3.0, (length, table(cues))
 
 
 @pytest.mark.parametrize(
@@ -92,7 +166,7 @@ def test_the_load_is_spoken_in_words(load: str | None, units: str, words: str) -
     station: dict[str, Any] = {"exercise": "Step-ups", "work": 45, **({"load": load} if load else {})}
     plan = make_plan(station, units=units, increment=0.5)
     assert load_words(plan.phases[1]) == words
-    assert said(cues_of(plan, 0))["rest10"] == ("Next: Step-ups" + (f", {words}" if words else ""))
+    assert said(cues_of(plan, 0))["announce"] == ("Next: Step-ups" + (f", {words}" if words else ""))
 
 
 # --- complexes: parts and the set's midpoint ----------------------------------------------------------------
@@ -237,7 +311,7 @@ def session(clock: FakeClock) -> Session:
 
 def test_the_engine_plays_each_cue_once_at_its_time(session: Session, clock: FakeClock) -> None:
     cues = played(session, clock, 200)
-    assert cues.startswith("rest10@0.5 count@7 count@8 count@9 go@10 halfway@55 count@97 ")
+    assert cues.startswith("announce@1 count@7 count@8 count@9 go@10 halfway@55 count@97 ")
     assert cues.endswith(" final@175") and len(cues.split()) == len(set(cues.split()))
 
 
@@ -263,8 +337,8 @@ def test_skip_into_work_plays_go_at_once(session: Session, clock: FakeClock) -> 
 
 def test_back_rearms_the_phases_cues(session: Session, clock: FakeClock) -> None:
     played(session, clock, 9.5)
-    session.back(clock())  # restart get-ready: 7-8-9 count again
-    assert played(session, clock, 19.6) == "rest10@10 count@16.5 count@17.5 count@18.5 go@19.5"
+    session.back(clock())  # restart get-ready: "Next" and the 7-8-9 count again
+    assert played(session, clock, 19.6) == "announce@10.5 count@16.5 count@17.5 count@18.5 go@19.5"
 
 
 def test_extending_a_rest_moves_its_cues_with_the_new_end(session: Session, clock: FakeClock) -> None:

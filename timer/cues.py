@@ -14,10 +14,15 @@ The rules, per phase (D = the phase's length now, so an extended rest moves its 
   it loses to "part"); "tick" every 60/cadence seconds from 0 when the metronome is on and the movement
   has a cadence.
 - prepare / rest / round_rest before a work phase: "count" at D-3, D-2, D-1 (the 3-2-1 before work belongs
-  to the phase before it) and "rest10" at D-10 (never before REST10_MIN_AT, so a short rest still
-  announces what comes next, just after the previous stop tone) with say "Next: Step-ups, 20 kilos".
+  to the phase before it), and what comes next, said "Next: Step-ups, 20 kilos":
+  - D >= REST10_MIN_REST_S (13 s): "rest10" at D-10, a tone that means what it says (10 seconds left),
+    at least 3 s after the phase began (the stop tone has rung out) and 7 s before the countdown.
+  - shorter phases get no "rest10" tone (less than 10 s is left, and near the start it would be heard as
+    part of the stop tone or the 3-2-1): the phrase alone is an "announce" at ANNOUNCE_AT_S, only when
+    NEXT_ROOM_S are left for it before the countdown (D >= 7 s); else nothing is said (the screen shows it).
 - The phase right after a round's last set (usually the round rest) says "Round 2 of 3" ("announce") at
-  ANNOUNCE_AT_S, after the round_end tone has rung out.
+  ANNOUNCE_AT_S, after the round_end tone has rung out. In a phase shorter than REST10_MIN_REST_S that
+  announcement takes the place of the "Next" one (two phrases at once would talk over each other).
 
 Collision rule: two cues closer than COLLISION_S never both play. Cues are taken by PRIORITY (highest
 first, then earliest) and a cue is kept only if no cue already kept lies within COLLISION_S of it. This is
@@ -68,10 +73,16 @@ HALFWAY_MIN_SET_S = 60
 """Sets at least this long (all parts of a complex together) get a "halfway" cue."""
 REST10_BEFORE_S = 10
 """The "rest10" cue comes this long before the end of a rest."""
-REST10_MIN_AT = 0.5
-"""In rests shorter than REST10_BEFORE_S the cue comes this long after the start (clear of the stop tone)."""
+COUNTDOWN_S = 3
+"""The 3-2-1 beeps take the last this many seconds of a phase."""
+REST10_MIN_REST_S = REST10_BEFORE_S + COUNTDOWN_S
+"""Only rests at least this long get a "rest10" tone: it then lands 3 s or more after the rest began."""
 ANNOUNCE_AT_S = 1.0
-""""Round 2 of 3" comes this long into the phase after a round's last set, once the round_end tone is over."""
+"""Phrases at a phase's start ("Round 2 of 3", a short rest's "Next: ...") come this long in, after the
+round_end / stop tone has rung out."""
+NEXT_ROOM_S = 3.0
+"""A short rest says "Next: ..." only when this long is left between ANNOUNCE_AT_S and the countdown
+(a typical phrase takes 1.5-3 s at the default speaking rate)."""
 _EPS = 1e-9
 
 
@@ -155,20 +166,31 @@ def _raw_cues(
             while n * step < d - _EPS:
                 cues.append(Cue("tick", round(n * step, 6)))
                 n += 1
-    elif next_phase is not None and next_phase.is_work:
+    round_phrase = _round_phrase(phase, plan)
+    if round_phrase is not None:
+        cues.append(Cue("announce", min(d, ANNOUNCE_AT_S), round_phrase))
+    if not phase.is_work and next_phase is not None and next_phase.is_work:
         cues += _countdown(d)
-        at = min(d, max(d - REST10_BEFORE_S, REST10_MIN_AT))
-        cues.append(Cue("rest10", at, next_phrase(next_phase)))
-    if phase.index > 0:
-        prev = plan.phases[phase.index - 1]
-        if prev.is_work and _work_end_kind(prev, phase, plan) == "round_end":
-            assert prev.round is not None
-            cues.append(Cue("announce", min(d, ANNOUNCE_AT_S), f"Round {prev.round + 1} of {plan.rounds}"))
+        if d >= REST10_MIN_REST_S - _EPS:
+            cues.append(Cue("rest10", d - REST10_BEFORE_S, next_phrase(next_phase)))
+        elif round_phrase is None and d - COUNTDOWN_S - ANNOUNCE_AT_S >= NEXT_ROOM_S - _EPS:
+            cues.append(Cue("announce", ANNOUNCE_AT_S, next_phrase(next_phase)))
     return cues
 
 
+def _round_phrase(phase: Phase, plan: Plan) -> str | None:
+    """"Round 2 of 3" for the phase right after a round's last set, else None."""
+    if phase.index == 0:
+        return None
+    prev = plan.phases[phase.index - 1]
+    if not (prev.is_work and _work_end_kind(prev, phase, plan) == "round_end"):
+        return None
+    assert prev.round is not None
+    return f"Round {prev.round + 1} of {plan.rounds}"
+
+
 def _countdown(d: float) -> list[Cue]:
-    return [Cue("count", d - k) for k in (3, 2, 1) if d - k >= 0]
+    return [Cue("count", d - k) for k in range(COUNTDOWN_S, 0, -1) if d - k >= 0]
 
 
 def _phase_after(plan: Plan, phase: Phase) -> Phase | None:
