@@ -382,7 +382,7 @@ def test_every_part_of_a_complex_ends_its_own_set(session: Session, clock: FakeC
 @pytest.mark.parametrize(
     ("t", "wake"),
     [
-        (0.0, 0.5),  # the "Next: A" cue at 0.5 s comes before the display changes
+        (0.0, 1.0),  # the display changes at 1 s, when the "Next: A" phrase is due too
         (0.7, 0.3),  # 9.3 s left: the display shows 10 until 9.0
         (3.0, 1.0),  # exactly 7 s left: 7 is shown for a whole second
         (9.8, 0.2),  # the phase ends
