@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import types
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,8 +23,16 @@ from timer.cues import Cue
 from timer.resources import sound_file
 from timer.sounds import RATE, wav_bytes
 
-REPO = Path(__file__).resolve().parent.parent
-CAPTURE = Path(__file__).resolve().parent / "alsa_capture"
+from .alsa_capture.support import (
+    CAPTURE,
+    REPO,
+    assert_holds,
+    capture_setup,
+    recordings,
+    require_simpleaudio,
+    run_script,
+)
+
 GAP = bytes(2 * round(audio.VOICE_GAP_S * RATE))
 
 
@@ -442,83 +449,34 @@ def test_a_subprocess_player_also_keeps_ticks_off_a_phrase(
 # --------------------------------------------------------------------------------------------- ALSA
 
 
-def _require_simpleaudio() -> None:
-    """The real-playback tests need simpleaudio: a failure on CI (it must be installed), a skip elsewhere."""
-    try:
-        import simpleaudio  # noqa: F401
-    except ImportError as error:
-        message = f"simpleaudio cannot be imported ({error}); install the audio extra: pip install '.[audio]'"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    if not Path("/usr/share/alsa/alsa.conf").exists():
-        pytest.fail("simpleaudio is installed but ALSA's /usr/share/alsa/alsa.conf is missing")
-
-
-def _run_player(
-    conf: Path, spec: dict[str, Any], extra_env: dict[str, str]
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{conf}", **extra_env}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return subprocess.run(
-        [sys.executable, str(CAPTURE / "play_cues.py"), json.dumps(spec)],
-        env=env,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def _recordings(folder: Path, count: int) -> list[bytes]:
-    """The `count` recordings, in playing order; waits (bounded) for the recorder scripts to finish."""
-    deadline = time.monotonic() + 10
-    while len(list(folder.glob("*.raw"))) < count and time.monotonic() < deadline:
-        time.sleep(0.01)  # waiting for other processes to finish writing, not making time pass
-    return [path.read_bytes() for path in sorted(folder.glob("*.raw"))]
-
-
-def _assert_holds(recorded: bytes, frames: bytes, what: str) -> None:
-    assert recorded[: len(frames)] == frames, f"{what}: the recorded audio is not the sound that was played"
-    padding = recorded[len(frames) :]
-    assert padding == bytes(len(padding)), f"{what}: unexpected audio after the sound"
-    assert len(padding) <= 2 * RATE // 10, f"{what}: more than 100 ms of padding"
-
-
 @pytest.fixture
 def capture(tmp_path: Path) -> tuple[Path, Path]:
     """(ALSA config that records every opening of the default device, folder of recordings)."""
-    recorder = tmp_path / "record.sh"
-    shutil.copy(CAPTURE / "record.sh", recorder)  # a path without spaces: it goes into an ALSA string
-    recorder.chmod(0o755)
-    conf = tmp_path / "capture.conf"
-    conf.write_text((CAPTURE / "capture.conf").read_text().replace("@RECORD_SH@", str(recorder)))
-    out = tmp_path / "recorded"
-    out.mkdir()
-    return conf, out
+    return capture_setup(tmp_path)
 
 
 def test_real_playback_through_simpleaudio_is_recorded_by_alsa(capture: tuple[Path, Path]) -> None:
-    _require_simpleaudio()
+    require_simpleaudio()
     conf, out = capture
     kinds = ["count", "go", "halfway", "stop", "rest10", "part", "round_end", "tick", "final"]
-    result = _run_player(conf, {"cues": [[k, None] for k in kinds]}, {"CUE_CAPTURE_DIR": str(out)})
+    spec = {"cues": [[k, None] for k in kinds]}
+    result = run_script("play_cues.py", conf, spec, {"CUE_CAPTURE_DIR": str(out)})
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report == {"name": "sound: simpleaudio", "problem": None, "play_seconds": report["play_seconds"]}
     assert result.stderr == ""
     # play() returns at once (a loose bound: CI machines are slow; it is about a millisecond here).
     assert max(report["play_seconds"]) < 0.05
-    recorded = _recordings(out, 1 + len(kinds))
+    recorded = recordings(out, 1 + len(kinds))
     assert len(recorded) == 1 + len(kinds)  # the start-up probe, then one opening per cue
     probe, *cues = recorded
     assert probe == bytes(len(probe))  # the probe is silence
     for kind, data in zip(kinds, cues, strict=True):
-        _assert_holds(data, tone(kind), kind)
+        assert_holds(data, tone(kind), kind)
 
 
 def test_real_playback_of_spoken_cues(capture: tuple[Path, Path], tmp_path: Path) -> None:
-    _require_simpleaudio()
+    require_simpleaudio()
     from timer.voice import render_phrases, voice_available
 
     if not voice_available():
@@ -533,18 +491,18 @@ def test_real_playback_of_spoken_cues(capture: tuple[Path, Path], tmp_path: Path
         "cues": [["halfway", "Halfway"], ["announce", "Round 2 of 3"], ["tick", None]],
         "voices": {phrase: str(path) for phrase, path in voices.items()},
     }
-    result = _run_player(conf, spec, {"CUE_CAPTURE_DIR": str(out)})
+    result = run_script("play_cues.py", conf, spec, {"CUE_CAPTURE_DIR": str(out)})
     assert result.returncode == 0 and result.stderr == "", result.stderr
-    _probe, halfway, announce, tick = _recordings(out, 4)
-    _assert_holds(halfway, tone("halfway") + GAP + audio.read_frames(voices["Halfway"]), "halfway + phrase")
-    _assert_holds(announce, audio.read_frames(voices["Round 2 of 3"]), "announcement")
-    _assert_holds(tick, tone("tick"), "tick after the phrase ended")
+    _probe, halfway, announce, tick = recordings(out, 4)
+    assert_holds(halfway, tone("halfway") + GAP + audio.read_frames(voices["Halfway"]), "halfway + phrase")
+    assert_holds(announce, audio.read_frames(voices["Round 2 of 3"]), "announcement")
+    assert_holds(tick, tone("tick"), "tick after the phrase ended")
 
 
 def test_no_device_writes_nothing_to_stderr() -> None:
-    _require_simpleaudio()
+    require_simpleaudio()
     conf = CAPTURE / "no_device.conf"
-    result = _run_player(conf, {"cues": [["go", None], ["count", None], ["final", None]]}, {})
+    result = run_script("play_cues.py", conf, {"cues": [["go", None], ["count", None], ["final", None]]}, {})
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["name"] == "sound: off (no audio device)"
@@ -554,7 +512,7 @@ def test_no_device_writes_nothing_to_stderr() -> None:
 
 def test_the_no_device_setup_really_makes_alsa_complain() -> None:
     """Control for the test above: without our handler, the same setup prints ALSA errors on stderr."""
-    _require_simpleaudio()
+    require_simpleaudio()
     code = (
         "import simpleaudio as sa\n"
         "try:\n"

@@ -136,11 +136,11 @@ def test_a_rest10_stays_clear_of_both_ends_of_the_rest() -> None:
 
 def test_a_short_round_rest_says_the_round_not_next() -> None:
     plan = make_plan(bw("A", 45, 15), bw("B", 45), rounds=2, round_rest=10)
-    rest = [p for p in plan.phases if p.kind == "round_rest"][0]
+    rest = next(p for p in plan.phases if p.kind == "round_rest")
     assert table(cues_of(plan, rest.index)) == "announce@1 count@7 count@8 count@9"
     assert said(cues_of(plan, rest.index)) == {"announce": "Round 2 of 2"}
     long_plan = make_plan(bw("A", 45, 15), bw("B", 45), rounds=2, round_rest=20)
-    long_rest = [p for p in long_plan.phases if p.kind == "round_rest"][0]
+    long_rest = next(p for p in long_plan.phases if p.kind == "round_rest")
     cues = cues_of(long_plan, long_rest.index)
     assert table(cues) == "announce@1 rest10@10 count@17 count@18 count@19"
     assert [c.say for c in cues if c.say] == ["Round 2 of 2", "Next: A, bodyweight"]

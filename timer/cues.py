@@ -179,7 +179,7 @@ def _raw_cues(
 
 
 def _round_phrase(phase: Phase, plan: Plan) -> str | None:
-    """"Round 2 of 3" for the phase right after a round's last set, else None."""
+    """The phrase "Round 2 of 3" for the phase right after a round's last set, else None."""
     if phase.index == 0:
         return None
     prev = plan.phases[phase.index - 1]

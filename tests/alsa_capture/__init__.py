@@ -1,0 +1,1 @@
+"""Real-playback test helpers and the scripts the tests run in a subprocess (see support.py)."""
