@@ -35,11 +35,26 @@ MAX_CUE = 80
 MAX_NOTES = 2000
 MAX_STATIONS = 100
 MAX_PHASE_S = 3600
+MAX_PROBLEMS = 20
+"""At most this many problems are listed for one file (then a line saying there may be more)."""
+MAX_DEPTH = 32
+"""Tables and lists nest at most this deep (a circuit needs about 6): deeper data would overflow the stack of
+whatever walks it next."""
+# A dotted key of thousands of parts (`a.a.a...`, or a `[a.a.a...]` header) takes tomllib quadratic time:
+# 150 000 parts fit in 1 MiB and take minutes. Refuse such a chain before parsing. (The pattern only starts
+# at a word boundary and never backtracks, so the scan itself is linear.)
+_KEY_PART = r"""(?:[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')"""
+_DOTTED_CHAIN = re.compile(rf"(?<![A-Za-z0-9_-])(?:{_KEY_PART}[ \t]*+\.[ \t]*+){{200}}")
 DEFAULT_INCREMENT = {"kg": 2.5, "lb": 5.0}
 
 # Characters that change how text is shown rather than being text: C0/C1 controls (ANSI escapes start with
-# ESC) and the bidirectional overrides that can make a name read differently from what it is.
+# ESC), the line and paragraph separators U+2028/U+2029 (line breaks to some renderers and to
+# str.splitlines), and the bidirectional overrides that can make a name read differently from what it is.
 _BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_CONTROL_CATEGORIES = ("Cc", "Zl", "Zp")
+# A name needs at least one character that shows: a letter, digit, punctuation or symbol (not only
+# spaces, zero-width or combining characters).
+_VISIBLE_CATEGORIES = ("L", "N", "P", "S")
 
 
 def _check_text(value: object, limit: int, *, multiline: bool = False) -> str:
@@ -48,13 +63,20 @@ def _check_text(value: object, limit: int, *, multiline: bool = False) -> str:
     for ch in value:
         if ch in "\n\t" and multiline:
             continue
-        if unicodedata.category(ch) == "Cc" or ch in _BIDI:
+        if unicodedata.category(ch) in _CONTROL_CATEGORIES or ch in _BIDI:
             raise ValueError(f"contains a control character (U+{ord(ch):04X}); remove it")
     if not value.strip():
         raise ValueError("is empty; write a name")
     if len(value) > limit:
         raise ValueError(f"is {len(value)} characters long; the limit is {limit}")
+    if not any(unicodedata.category(ch)[0] in _VISIBLE_CATEGORIES for ch in value):
+        raise ValueError("has no visible characters (only spaces or zero-width ones); write a name")
     return value
+
+
+def _short(text: str) -> str:
+    """At most 40 characters: a key or value echoed in a message cannot flood the terminal."""
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _show(value: object) -> str:
@@ -68,6 +90,10 @@ def _show(value: object) -> str:
 def _printable(text: str) -> str:
     """Escape what a terminal would act on or hide (control, format and separator characters)."""
     return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in text)
+
+
+printable = _printable
+"""Public name for `_printable`: file names and values from files, safe to print on one line."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +133,12 @@ def parse_load(value: object) -> Load:
 
 
 def _duration(value: object) -> int:
+    if isinstance(value, str) and (
+        not value.isprintable() or any(ch.isdigit() and not ch.isdecimal() for ch in value)
+    ):
+        # Escape sequences must not be echoed back raw, and digits like "²" are digits to str.isdigit but
+        # not to int(): both are simply not durations.
+        raise ValueError(f"{_show(value)} is not a duration (use M:SS, like 2:30, or seconds, like 90s)")
     seconds = parse_duration(value)
     if seconds > MAX_PHASE_S:
         raise ValueError(f"{_show(value)} is over 60 minutes; split it into several sets")
@@ -238,7 +270,7 @@ class Circuit(_Model):
     """Anything the athlete should read before starting."""
     units: Units = "kg"
     """Units for e1RM values and loads."""
-    increment: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False, strict=True)
+    increment: float | None = Field(default=None, ge=0.01, le=100, allow_inf_nan=False, strict=True)
     """Loads round to the nearest multiple of this; 2.5 for kg, 5 for lb when left out."""
     prepare: Duration = 10
     """Get-ready countdown before the first set."""
@@ -259,7 +291,7 @@ class Athlete(_Model):
     """The athlete's name."""
     units: Units = "kg"
     """Units of the e1RM values; loads are shown in these units."""
-    increment: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False, strict=True)
+    increment: float | None = Field(default=None, ge=0.01, le=100, allow_inf_nan=False, strict=True)
     """Loads round to the nearest multiple of this; 2.5 for kg, 5 for lb when left out."""
     e1rm: dict[LiftKey, E1rmValue] = Field(default_factory=dict)
     """Estimated 1RM per lift: a number, or a test set { weight, reps, formula }."""
@@ -271,7 +303,7 @@ class Athlete(_Model):
 def read_toml(path: Path | str) -> dict[str, Any]:
     """Read a TOML file safely: regular files only, at most 1 MiB, UTF-8; InputError otherwise."""
     path = Path(path)
-    label = str(path)
+    label = _printable(str(path))  # a file name can hold a newline or an escape sequence
 
     def fail(message: str, where: str = "") -> InputError:
         return InputError([Problem(label, where, message)])
@@ -301,8 +333,10 @@ def read_toml(path: Path | str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise fail("is not UTF-8 text; save it as UTF-8 in your editor", f"line {line}") from None
+    if _DOTTED_CHAIN.search(text):
+        raise fail("is nested too deeply to be a circuit file")
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -312,31 +346,55 @@ def read_toml(path: Path | str) -> dict[str, Any]:
         raise fail(f"TOML syntax error: {detail} (check quotes, = signs and [brackets])", where) from None
     except RecursionError:
         raise fail("is nested too deeply to be a circuit file") from None
+    except ValueError:  # an integer of more than 4300 digits: Python refuses to convert it
+        raise fail("holds a number too long to read (thousands of digits); no value needs so many") from None
+    if _depth(data) > MAX_DEPTH:
+        raise fail("is nested too deeply to be a circuit file")
+    return data
+
+
+def _depth(data: Any) -> int:
+    """How deep tables and lists nest (1 for a flat table), found without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def load_circuit(path: Path | str) -> Circuit:
     """Read and validate a circuit file; InputError with every problem found."""
     data = read_toml(path)
-    return _validate(Circuit, data, str(path))
+    return _validate(Circuit, data, _printable(str(path)))
 
 
 def load_athlete(path: Path | str) -> Athlete:
     """Read and validate an athlete profile; InputError with every problem found."""
     data = read_toml(path)
-    return _validate(Athlete, data, str(path))
+    return _validate(Athlete, data, _printable(str(path)))
 
 
 def _validate(model: type[_Model], data: dict[str, Any], label: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [err for err in exc.errors(include_url=False) if not _wrong_union_branch(err)]
-        problems = [_problem(model, data, err, label) for err in errors]
-        # pydantic reports each failed branch of a union; one line per place is enough for a person.
+        # pydantic reports each failed branch of a union; one line per place (and per unknown key) is enough
+        # for a person. A hostile 1 MiB file can hold tens of thousands of mistakes: the first few are plenty.
         seen: set[tuple[str, str]] = set()
-        unique = []
-        for p in problems:
-            key = (p.where, p.message.split(" ")[0])
+        unique: list[Problem] = []
+        for err in exc.errors(include_url=False):
+            if _wrong_union_branch(err):
+                continue
+            if len(unique) == MAX_PROBLEMS:
+                unique.append(Problem(label, "", "there may be more problems; fix these and check again"))
+                break
+            p = _problem(model, data, err, label)
+            word = p.message.split(" ")[0]
+            key = (p.where, p.message if word == "unknown" else word)
             if key not in seen:
                 seen.add(key)
                 unique.append(p)
@@ -383,7 +441,7 @@ def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) ->
             i += 2
             continue
         if item == "e1rm" and i + 1 < len(loc):
-            where.append(f'e1rm "{_printable(str(loc[i + 1]))}"')
+            where.append(f'e1rm "{_short(_printable(str(loc[i + 1])))}"')
             node, current, key = None, TestSet, ""
             i += 2
             # skip the union branch names pydantic adds ("float", "TestSet")
@@ -397,7 +455,9 @@ def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) ->
             node = node.get(item) if isinstance(node, dict) else None
         i += 1
     place = ", ".join(where)
-    return Problem(label, place, _sentence(err, key, current))
+    # Every value echoed back was shortened and escaped on its way in; escaping the whole sentence again
+    # is the safety net that keeps any message on one line and free of escape sequences.
+    return Problem(label, place, _printable(_sentence(err, key, current)))
 
 
 def _sentence(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> str:
@@ -408,7 +468,7 @@ def _describe(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> s
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    key = _printable(key)
+    key = _short(_printable(key))
     name = key.split(" ")[0] if key else ""
     if kind == "extra_forbidden":
         known = _fields(model) if model else []

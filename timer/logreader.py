@@ -8,14 +8,17 @@ The writer is `timer.replog`, which also re-exports everything public here. No T
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from timer.errors import LogError, Problem
 
@@ -30,6 +33,10 @@ Status = Literal["completed", "aborted", "unfinished"]
 # Our own rep lines start like this (the writer puts keys in a fixed order); the reader skips them without
 # parsing when taps are not wanted, which keeps a log full of taps fast to summarise.
 REP_PREFIX = b'{"v": 1, "type": "rep", '
+
+MAX_LINE_BYTES = 1 << 20
+"""A line longer than this (1 MiB) is no record of ours (ours are well under 1 KiB): it is skipped with a
+warning without ever being held in memory whole, so a log that is one multi-GB line cannot exhaust memory."""
 
 
 # ---------------------------------------------------------------- lines (shared with the writer's checks)
@@ -63,6 +70,51 @@ def parse(line: bytes) -> dict[str, Any] | None:
 def reason(error: OSError) -> str:
     """An OS error in words for a message: "no space left on device"."""
     return (error.strerror or str(error)).lower()
+
+
+def printable_path(path: str | os.PathLike[str]) -> str:
+    """A path as it can be printed on one line: newlines, escape sequences and other invisible characters
+    in a file name are written as `\\uXXXX` instead of reaching the terminal."""
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in os.fspath(path))
+
+
+def control_character(path: str | os.PathLike[str]) -> str | None:
+    """The first control character in a path (`U+000A`), or None: such a name is almost surely a slip."""
+    bad = next((ch for ch in os.fspath(path) if ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0), None)
+    return None if bad is None else f"U+{ord(bad):04X}"
+
+
+def open_regular(path: Path) -> IO[bytes]:
+    """Open a log for reading, regular files only: a FIFO would block forever and `/dev/zero` never ends.
+
+    Opens without blocking and checks the open file itself, so a path swapped after a check cannot slip
+    through. Raises OSError (a folder: EISDIR) or LogError (a device or a pipe).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise LogError(
+                f"The rep log {printable_path(path)} is not a regular file (a device or a pipe); "
+                "nothing was read. Give the log file itself with --log."
+            )
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _skip_long_line(f: IO[bytes]) -> bool:
+    """Move past the rest of an over-long line, 64 KiB at a time; False when the file ends first."""
+    while chunk := f.read(1 << 16):
+        cut = chunk.find(b"\n")
+        if cut >= 0:
+            f.seek(cut + 1 - len(chunk), os.SEEK_CUR)
+            return True
+    return False
 
 
 def set_key(phase: Phase) -> SetKey:
@@ -212,14 +264,20 @@ def _read_file(
     issues: dict[str, list[int]] = {}
     line = b""
     try:
-        with open(path, "rb") as f:
-            for line in f:
+        with open_regular(path) as f:
+            for line in iter(partial(f.readline, MAX_LINE_BYTES), b""):
                 if (
                     line.startswith(skip) and line[-2] == 0x7D
                 ):  # ends in `}` + newline (cheaper than endswith)
                     continue  # a whole tap; a torn one falls through to be reported
                 if not line.endswith(b"\n"):
-                    break  # a torn last line: reported below
+                    if len(line) < MAX_LINE_BYTES:
+                        break  # a torn last line: reported below
+                    issues.setdefault("long", []).append(f.tell() - len(line))
+                    line = b""
+                    if _skip_long_line(f):
+                        continue
+                    break
                 record = classify(line)
                 if type(record) is str:
                     if line.strip():
@@ -256,7 +314,8 @@ def _read_file(
                 issues["torn"] = [f.tell() - len(line)]
     except OSError as error:
         raise LogError(
-            f"Cannot read the rep log {path}: {reason(error)}. Check the path and its permissions."
+            f"Cannot read the rep log {printable_path(path)}: {reason(error)}. "
+            "Check the path and its permissions."
         ) from None
     if issues:
         problems.extend(_problems(path, _line_numbers(path, issues)))
@@ -287,24 +346,33 @@ def read_taps(
                 if t is not None and (not taps or taps[-1] != (t, n)):  # a retried write can repeat a line
                     taps.append((t, n))
         except OSError as error:
-            raise LogError(f"Cannot read the rep log {path}: {reason(error)}.") from None
+            raise LogError(f"Cannot read the rep log {printable_path(path)}: {reason(error)}.") from None
     taps.sort(key=lambda tap: tap[0])
     return taps
 
 
 def _lines_containing(path: Path, needle: bytes, block_size: int = 1 << 24) -> Iterable[bytes]:
-    """Complete lines (ending in a newline) of `path` that contain `needle`."""
+    """Complete lines (ending in a newline, at most MAX_LINE_BYTES long) of `path` that contain `needle`."""
     rest = b""
-    with open(path, "rb") as f:
+    skipping = False  # inside a line already known to be too long
+    with open_regular(path) as f:
         while block := f.read(block_size):
+            if skipping:
+                cut = block.find(b"\n")
+                if cut < 0:
+                    continue
+                block, skipping = block[cut + 1 :], False
             chunk = rest + block
             cut = chunk.rfind(b"\n") + 1
             chunk, rest = chunk[:cut], chunk[cut:]
+            if len(rest) > MAX_LINE_BYTES:  # a line without end in sight: never hold it whole
+                rest, skipping = b"", True
             found = chunk.find(needle)
             while found >= 0:
                 start = chunk.rfind(b"\n", 0, found) + 1
                 end = chunk.find(b"\n", found) + 1
-                yield chunk[start:end]
+                if end - start <= MAX_LINE_BYTES:
+                    yield chunk[start:end]
                 found = chunk.find(needle, end)
 
 
@@ -313,7 +381,7 @@ def _line_numbers(path: Path, issues: dict[str, list[int]]) -> dict[str, list[in
     wanted = sorted({offset for offsets in issues.values() for offset in offsets})
     numbers: dict[int, int] = {}
     seen_lines = position = 0
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         for offset in wanted:
             while position < offset:  # in slices: a problem at the end of a 1 GB log must not load it all
                 block = f.read(min(offset - position, 1 << 20))
@@ -332,6 +400,7 @@ _MESSAGES = {
     "newer": "written by a newer circuit-timer (log format version 2 or later); skipped. "
     "Update circuit-timer to read these lines",
     "values": "a record with values of the wrong kind; skipped",
+    "long": "a line longer than 1 MiB (no record is); skipped without reading it",
 }
 
 
@@ -341,10 +410,10 @@ def _problems(path: Path, issues: dict[str, list[int]]) -> list[Problem]:
         shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
         where = f"line {shown}" if len(lines) == 1 else f"lines {shown}"
         if kind.startswith("type:"):
-            message = f'unknown record type "{kind[5:]}"; skipped'
+            message = f'unknown record type "{printable_path(kind[5:])}"; skipped'
         else:
             message = _MESSAGES[kind]
-        out.append(Problem(str(path), where, message))
+        out.append(Problem(printable_path(path), where, message))
     return out
 
 

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from timer import e1rm
-from timer.circuit import Athlete, Circuit, Load, Station, resolved_increment
+from timer.circuit import Athlete, Circuit, Load, Station, printable, resolved_increment
 from timer.durations import format_duration
 from timer.errors import InputError, Problem
 
 PhaseKind = Literal["prepare", "work", "rest", "round_rest"]
 LONG_CIRCUIT_S = 2 * 3600
+MIN_E1RM = 1.0
+"""An e1RM below this (kg or lb) is a typo, and percentages of it overflow: such a plan is refused."""
 RANGES_HINT = "outside the strength-endurance ranges: 20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s"
 
 
@@ -124,6 +126,7 @@ def build_plan(circuit: Circuit, athlete: Athlete | None = None, label: str = "c
 
     Raises InputError listing every station whose load cannot be computed.
     """
+    label = printable(label)  # the file name as typed: it may hold a newline or an escape sequence
     unit = athlete.units if athlete else circuit.units
     increment = resolved_increment(unit, athlete.increment if athlete else circuit.increment)
     e1rms, warnings = _e1rm_table(circuit, athlete, unit, label)
@@ -259,6 +262,7 @@ def _e1rm_table(
     """Every lift's e1RM in `unit`: the circuit's values, overridden by the athlete's."""
     table: dict[str, float] = {}
     warnings: list[str] = []
+    problems: list[Problem] = []
     sources: list[tuple[str, Any, str]] = [(circuit.units, circuit.e1rm, label)]
     if athlete:
         sources.append((athlete.units, athlete.e1rm, "athlete profile"))
@@ -279,7 +283,19 @@ def _e1rm_table(
                             )
                         )
                     )
+            if estimate < MIN_E1RM:
+                # The file format allows any weight above 0, but a load's share of a 1e-300 kg e1RM is infinite.
+                problems.append(
+                    Problem(
+                        label if source == label else source,
+                        f'e1rm "{lift}"',
+                        f"an e1RM of {estimate:.3g} {source_unit} is too light to plan with "
+                        f"(at least {MIN_E1RM:g}); check the value",
+                    )
+                )
             table[lift] = e1rm.convert(estimate, source_unit, unit)
+    if problems:
+        raise InputError(problems)
     return table, warnings
 
 

@@ -36,8 +36,10 @@ from timer.logreader import (
     ResumePoint,
     SetKey,
     Status,
+    control_character,
     find_resumable,
     parse,
+    printable_path,
     read_log,
     read_taps,
     reason,
@@ -108,12 +110,18 @@ def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False)
     """
     path = Path(path)
     other = "give another file with --log"
+    bad = control_character(path)
+    if bad:  # a pasted newline or escape sequence: never create such a file, never echo it raw
+        raise LogError(
+            f"The rep log path {printable_path(path)} contains a control character ({bad}); "
+            f"{other} and a plain name."
+        )
     if create_folder:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise LogError(
-                f"Cannot create the folder {path.parent} for the rep log: {reason(error)}."
+                f"Cannot create the folder {printable_path(path.parent)} for the rep log: {reason(error)}."
             ) from None
     try:
         info: os.stat_result | None = os.stat(path)
@@ -122,20 +130,27 @@ def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False)
     except NotADirectoryError:
         blocker = next((p for p in path.parents if p.is_file()), path.parent)
         raise LogError(
-            f"Cannot write the rep log {path}: {blocker} is a file, not a folder; {other}."
+            f"Cannot write the rep log {printable_path(path)}: {printable_path(blocker)} is a file, "
+            f"not a folder; {other}."
         ) from None
     except OSError as error:
-        raise LogError(f"Cannot use the rep log {path}: {reason(error)}; {other}.") from None
+        raise LogError(f"Cannot use the rep log {printable_path(path)}: {reason(error)}; {other}.") from None
     if info is None:
         if not path.parent.is_dir():
             raise LogError(
-                f"Cannot write the rep log {path}: the folder {path.parent} does not exist. "
+                f"Cannot write the rep log {printable_path(path)}: the folder {printable_path(path.parent)} "
+                "does not exist. "
                 f"Create it, or {other}."
             )
     elif stat.S_ISDIR(info.st_mode):
-        raise LogError(f"The rep log {path} is a folder; give a file inside it, such as {path / LOG_NAME}.")
+        raise LogError(
+            f"The rep log {printable_path(path)} is a folder; give a file inside it, "
+            f"such as {printable_path(path / LOG_NAME)}."
+        )
     elif not stat.S_ISREG(info.st_mode):
-        raise LogError(f"The rep log {path} is not a regular file (a device or a pipe); {other}.")
+        raise LogError(
+            f"The rep log {printable_path(path)} is not a regular file (a device or a pipe); {other}."
+        )
     else:
         _check_contents(path)
     try:
@@ -143,7 +158,8 @@ def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False)
         os.close(fd)
     except OSError as error:
         raise LogError(
-            f"Cannot write the rep log {path}: {reason(error)}. Check the folder's permissions, or {other}."
+            f"Cannot write the rep log {printable_path(path)}: {reason(error)}. "
+            f"Check the folder's permissions, or {other}."
         ) from None
 
 
@@ -156,7 +172,7 @@ def _check_contents(path: Path) -> None:
             f.seek(max(0, size - _PEEK))
             tail = f.read(_PEEK)
     except OSError as error:
-        raise LogError(f"Cannot read the rep log {path}: {reason(error)}.") from None
+        raise LogError(f"Cannot read the rep log {printable_path(path)}: {reason(error)}.") from None
     lines = [line for line in head.split(b"\n")[:-1] if line.strip()]  # complete, non-blank lines
     if not lines:
         if size > _PEEK:  # 64 KiB without a line break is no log of ours
@@ -173,15 +189,16 @@ def _check_contents(path: Path) -> None:
     for record in [*head_records, *(r for r in map(parse, tail_lines[-3:]) if r is not None)]:
         if record["v"] > FORMAT_VERSION:
             raise LogError(
-                f"The rep log {path} was written by a newer circuit-timer (log format version "
-                f"{record['v']}); this version writes version {FORMAT_VERSION} and will not add to it. "
-                "Update circuit-timer, or give another file with --log."
+                f"The rep log {printable_path(path)} was written by a newer circuit-timer "
+                f"(log format version {record['v']}); this version writes version {FORMAT_VERSION} "
+                "and will not add to it. Update circuit-timer, or give another file with --log."
             )
 
 
 def _foreign_message(path: Path) -> str:
     return (
-        f"{path} does not look like a circuit-timer rep log (none of its first lines is one of our records). "
+        f"{printable_path(path)} does not look like a circuit-timer rep log "
+        "(none of its first lines is one of our records). "
         "Nothing was written to it; give another file with --log."
     )
 
@@ -462,7 +479,8 @@ class SessionLog:
                     os.close(fd)
             except OSError as error:
                 raise LogError(
-                    f"Could not save the session to {target} either: {reason(error)}. Try another place."
+                    f"Could not save the session to {printable_path(target)} either: {reason(error)}. "
+                    "Try another place."
                 ) from None
             self.pending.clear()
 
@@ -520,7 +538,8 @@ class SessionLog:
             self.last_error = (
                 str(error)
                 if isinstance(error, LogError)
-                else f"Could not write to the rep log {self.path}: {reason(error)}. Every record is kept "
+                else f"Could not write to the rep log {printable_path(self.path)}: {reason(error)}. "
+                "Every record is kept "
                 "and written as soon as the disk takes it; at the end you can save it to another file."
             )
             return False
