@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import types
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,6 +30,7 @@ from .alsa_capture.support import (
     assert_holds,
     capture_setup,
     recordings,
+    require_alsa,
     require_simpleaudio,
     run_script,
 )
@@ -181,13 +183,102 @@ def test_without_simpleaudio_a_system_player_runs_silently_in_a_subprocess(
         player.close()
 
 
-def test_system_players_by_platform(monkeypatch: pytest.MonkeyPatch) -> None:
-    which_only(monkeypatch, "afplay", "aplay")
-    assert audio.system_player("darwin") == ("afplay", ["/usr/bin/afplay"])
-    assert audio.system_player("linux") == ("aplay", ["/usr/bin/aplay", "-q"])
-    assert audio.system_player("win32") == ("winsound", None)
+@pytest.mark.parametrize(
+    ("platform", "found", "expected"),
+    [
+        ("darwin", ("afplay", "aplay"), ("afplay", ["/usr/bin/afplay"])),
+        ("darwin", ("aplay", "paplay"), None),  # Linux players are not looked for on macOS
+        ("linux", ("afplay", "aplay"), ("aplay", ["/usr/bin/aplay", "-q"])),
+        ("linux", ("paplay", "pw-play", "aplay"), ("paplay", ["/usr/bin/paplay"])),
+        ("linux", ("afplay",), None),
+        ("freebsd14", ("pw-play",), ("pw-play", ["/usr/bin/pw-play"])),  # other Unixes: the Linux list
+        ("win32", (), ("winsound", None)),  # the standard library, nothing to find
+    ],
+)
+def test_system_players_by_platform(
+    monkeypatch: pytest.MonkeyPatch, platform: str, found: tuple[str, ...], expected: tuple | None
+) -> None:
+    which_only(monkeypatch, *found)
+    assert audio.system_player(platform) == expected
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_on_macos_afplay_plays_the_file(monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]) -> None:
+    which_only(monkeypatch, "afplay")
+    player = choose_player(platform="darwin")
+    assert player.name == "sound: afplay"
+    player.play(Cue("stop", 0.0))
+    assert isinstance(player, FilePlayer) and player.wait_done(timeout=5)
+    [(argv, kwargs)] = popen.calls
+    assert argv == ["/usr/bin/afplay", str(sound_file("stop.wav"))]
+    assert all(kwargs[s] is subprocess.DEVNULL for s in ("stdin", "stdout", "stderr"))
+    assert kwargs["start_new_session"] is True
+    player.close()
+
+
+@pytest.fixture
+def fake_winsound(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, int]]:
+    """A stand-in `winsound` module recording its PlaySound calls."""
+    calls: list[tuple[str | None, int]] = []
+    module = types.ModuleType("winsound")
+    module.SND_FILENAME, module.SND_ASYNC, module.SND_NODEFAULT = 0x20000, 0x1, 0x2
+    module.PlaySound = lambda sound, flags: calls.append((sound, flags))
+    monkeypatch.setitem(sys.modules, "winsound", module)
+    return calls
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_on_windows_winsound_plays_asynchronously(
+    monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen], fake_winsound: list[tuple[str | None, int]]
+) -> None:
+    which_only(monkeypatch, "aplay")  # even if found, Windows uses winsound
+    player = choose_player(platform="win32")
+    assert player.name == "sound: winsound"
+    player.play(Cue("go", 0.0))
+    assert isinstance(player, FilePlayer) and player.wait_done(timeout=5)
+    assert fake_winsound == [(str(sound_file("go.wav")), 0x20000 | 0x1 | 0x2)]  # ASYNC: returns at once
+    assert popen.calls == []
+    player.set_muted(True)
+    assert fake_winsound[-1] == (None, 0)  # stops whatever winsound is playing
+    player.close()
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_the_whole_chain_simpleaudio_then_a_system_player_then_the_bell_then_off(
+    monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
+) -> None:
+    def bell() -> None:
+        pass
+
+    which_only(monkeypatch, "aplay")
+    chosen = choose_player(bell=bell, platform="linux")
+    assert chosen.name == "sound: aplay"
+    chosen.close()
     which_only(monkeypatch)
-    assert audio.system_player("linux") is None
+    assert choose_player(bell=bell, platform="linux").name == "sound: bell"
+    assert choose_player(platform="linux").name == "sound: off (no player found)"
+    monkeypatch.setitem(sys.modules, "simpleaudio", fake_simpleaudio())
+    assert choose_player(bell=bell, platform="linux").name == "sound: simpleaudio"
+
+
+def test_a_broken_simpleaudio_is_reported_and_a_system_player_used(
+    monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
+) -> None:
+    """Installed but its libasound is gone: an OSError at import, said once, then the next backend."""
+
+    class BrokenSimpleaudio:
+        @staticmethod
+        def find_spec(name: str, path: Any = None, target: Any = None) -> None:
+            if name == "simpleaudio":
+                raise OSError("libasound.so.2: cannot open shared object file")
+
+    monkeypatch.delitem(sys.modules, "simpleaudio", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [BrokenSimpleaudio(), *sys.meta_path])
+    which_only(monkeypatch, "aplay")
+    player = choose_player(platform="linux")
+    assert player.name == "sound: aplay"
+    assert player.problem is not None and player.problem.startswith("simpleaudio could not load")
+    player.close()
 
 
 @pytest.mark.usefixtures("no_simpleaudio")
@@ -297,18 +388,93 @@ def test_an_unexpected_backend_error_is_recorded_not_raised(sa: types.ModuleType
     assert player.problem == "Sound failed: boom"
 
 
-def test_a_failing_system_player_is_reported_once(
+def test_a_failing_system_player_is_reported_once_and_the_bell_takes_over_until_it_plays_again(
     no_simpleaudio: None, monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
 ) -> None:
     which_only(monkeypatch, "aplay")
+    popen.exit_code = 1  # what aplay does without a device
+    rings: list[str] = []
+    player = choose_player(bell=lambda: rings.append("ding"), platform="linux")
+    assert isinstance(player, FilePlayer) and player.name == "sound: aplay"
+    player.play(Cue("count", 0.0))
+    assert player.wait_done(timeout=5)
+    # Known only once aplay has exited: the first cue was silent, the next ones ring the bell too.
+    assert player.name == "sound: bell (no audio device)"
+    assert player.problem == (
+        "aplay could not play a sound (no audio device?); cues are visual plus the terminal bell."
+    )
+    assert player.problem_detail == "aplay exited with code 1"
+    first_problem = player.problem
+    player.play(Cue("go", 0.0))
+    assert player.wait_done(timeout=5)
+    assert rings == ["ding"] and player.problem == first_problem
+    assert len(popen.calls) == 2  # still tried: the device may come back
+    popen.exit_code = 0  # ... and here it is
+    player.play(Cue("stop", 0.0))
+    assert player.wait_done(timeout=5)
+    assert player.name == "sound: aplay"
+    player.play(Cue("final", 0.0))
+    assert player.wait_done(timeout=5)
+    assert rings == ["ding", "ding"]  # the bell rang for "stop" (still failing then), not for "final"
+    player.close()
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_a_failing_system_player_without_a_bell_leaves_the_flashes(
+    monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
+) -> None:
+    which_only(monkeypatch, "pw-play")
     popen.exit_code = 1
     player = choose_player(platform="linux")
+    player.play(Cue("go", 0.0))
+    assert isinstance(player, FilePlayer) and player.wait_done(timeout=5)
+    assert player.name == "sound: off (no audio device)"
+    assert player.problem is not None and player.problem.endswith("cues are visual only.")
+    player.close()
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_a_stopped_phrase_is_not_a_failure(
+    monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen], tmp_path: Path
+) -> None:
+    """Mute terminates a speaking player (exit -15): that is no reason to say the device is gone."""
+    which_only(monkeypatch, "aplay")
+    popen.exit_code = None
+    player = choose_player(platform="linux")
     assert isinstance(player, FilePlayer)
-    for kind in ("count", "go"):
-        player.play(Cue(kind, 0.0))
-        assert player.wait_done(timeout=5)
-    assert player.problem is not None and "exit code 1" in player.problem
-    assert len(popen.calls) == 2  # still tried: the device may come back
+    player.add_voices({"Halfway": voice_file(tmp_path, "halfway", b"\x10\x00" * 500)})
+    player.play(Cue("halfway", 0.0, say="Halfway"))
+    assert player.wait_done(timeout=5)
+    player.set_muted(True)
+    assert player.wait_done(timeout=5)
+    assert player.problem is None and player.name == "sound: aplay"
+    player.close()
+
+
+@pytest.mark.usefixtures("no_simpleaudio")
+def test_a_slow_player_start_never_blocks_play(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spawning a process can take a while on a loaded machine: play() queues it and returns at once."""
+    which_only(monkeypatch, "aplay")
+    release = threading.Event()
+    spawned: list[list[str]] = []
+
+    class SlowPopen(FakePopen):
+        def __init__(self, argv: list[str], **kwargs: Any) -> None:
+            assert release.wait(5), "the test never released the player"
+            spawned.append(argv)
+            super().__init__(argv, **kwargs)
+
+    FakePopen.calls = []
+    FakePopen.exit_code = 0
+    monkeypatch.setattr(audio.subprocess, "Popen", SlowPopen)
+    player = choose_player(platform="linux")
+    assert isinstance(player, FilePlayer)
+    for kind in ("count", "count", "go"):
+        player.play(Cue(kind, 0.0))  # would hang here if play() spawned the process itself
+    assert spawned == []
+    release.set()
+    assert player.wait_done(timeout=5)
+    assert [Path(argv[-1]).name for argv in spawned] == ["count.wav", "count.wav", "go.wav"]
     player.close()
 
 
@@ -508,6 +674,41 @@ def test_no_device_writes_nothing_to_stderr() -> None:
     assert report["name"] == "sound: off (no audio device)"
     assert report["problem"].startswith("No audio device")
     assert result.stderr == ""  # ALSA's "ALSA lib ... Unknown PCM" lines are silenced at the source
+
+
+def test_real_playback_through_aplay_when_simpleaudio_is_missing(capture: tuple[Path, Path]) -> None:
+    """The first fallback on the same real path: aplay in a subprocess, recorded by ALSA, silent on stderr."""
+    if shutil.which("aplay") is None:
+        message = "aplay is not installed (alsa-utils)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI installs it for this test")
+        pytest.skip(message)
+    require_alsa()
+    conf, out = capture
+    kinds = ["count", "go", "final"]
+    spec = {"cues": [[k, None] for k in kinds], "without_simpleaudio": True}
+    result = run_script("play_cues.py", conf, spec, {"CUE_CAPTURE_DIR": str(out)})
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    report = json.loads(result.stdout)
+    assert (report["name"], report["problem"]) == ("sound: aplay", None)
+    assert max(report["play_seconds"]) < 0.05  # play() only queues the file for the worker thread
+    recorded = recordings(out, len(kinds))
+    assert len(recorded) == len(kinds)  # no probe: a subprocess player opens the device per sound
+    for kind, data in zip(kinds, recorded, strict=True):
+        assert_holds(data, tone(kind), f"{kind} through aplay")
+
+
+def test_aplay_without_a_device_says_so_and_writes_nothing_to_stderr() -> None:
+    if shutil.which("aplay") is None:
+        pytest.skip("aplay is not installed (alsa-utils)")
+    require_alsa()
+    spec = {"cues": [["go", None], ["count", None], ["final", None]], "without_simpleaudio": True}
+    result = run_script("play_cues.py", CAPTURE / "no_device.conf", spec, {})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["name"] == "sound: off (no audio device)"  # the script gives no bell
+    assert report["problem"] == "aplay could not play a sound (no audio device?); cues are visual only."
+    assert result.stderr == ""  # aplay's complaints went to /dev/null
 
 
 def test_the_no_device_setup_really_makes_alsa_complain() -> None:

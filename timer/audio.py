@@ -9,7 +9,11 @@ Backends, best first (see `choose_player`):
 
 Textual draws its frames on stderr, so nothing here may write to the terminal: ALSA's C-level error lines
 are silenced at the source (`silence_alsa`), subprocess output goes to DEVNULL, and failures are recorded
-once in `player.problem` for the UI to show instead of being raised or printed.
+once in `player.problem` (plain words for the athlete; the technical reason in `player.problem_detail`)
+for the UI to show instead of being raised or printed.
+
+With no working device both real backends say so in `name` ("sound: bell (no audio device)") and hand
+each cue to their fallback (the bell, or nothing), so the visual flashes carry on alone or with the bell.
 """
 
 from __future__ import annotations
@@ -162,6 +166,8 @@ class _CuePlayer:
     def __init__(self, *, sounds_dir: Path | None = None, voice: bool = True) -> None:
         self._muted = False
         self._problem: str | None = None
+        self.problem_detail: str | None = None
+        """The technical reason behind `problem` (an exception's text, an exit code), for diagnostics."""
         self._voice = voice
         self._voices: dict[str, bytes] = {}
         self._composed: dict[str, Sound] = {}
@@ -182,10 +188,11 @@ class _CuePlayer:
     def problem(self) -> str | None:
         return self._problem
 
-    def _report(self, message: str) -> None:
+    def _report(self, message: str, detail: str | None = None) -> None:
         # Only the first problem is kept: the UI shows it once and later ones are usually its echo.
         if self._problem is None:
             self._problem = message
+            self.problem_detail = detail
 
     @property
     def muted(self) -> bool:
@@ -309,11 +316,7 @@ class SimpleaudioPlayer(_CuePlayer):
 
     @property
     def name(self) -> str:
-        if not self._failed:
-            return "sound: simpleaudio"
-        if self._fallback is not None:
-            return f"{self._fallback.name} (no audio device)"
-        return "sound: off (no audio device)"
+        return _no_device_name(self._fallback) if self._failed else "sound: simpleaudio"
 
     def set_muted(self, muted: bool) -> None:
         super().set_muted(muted)
@@ -337,9 +340,7 @@ class SimpleaudioPlayer(_CuePlayer):
             play_object = wave_object.play()
         except self._device_error as error:
             self._failed = True
-            bell = isinstance(self._fallback, BellPlayer) and not isinstance(self._fallback, NullPlayer)
-            then = "cues are visual plus the terminal bell" if bell else "cues are visual only"
-            self._report(f"No audio device found ({error}); {then}.")
+            self._report(f"No audio device found; {_what_is_left(self._fallback)}.", detail=str(error))
             return None
         self._playing = [p for p in self._playing if p.is_playing()] + [play_object]
         return play_object
@@ -385,13 +386,19 @@ class _Job:
 
 
 class FilePlayer(_CuePlayer):
-    """Plays WAV files with a command or winsound; a worker thread spawns them so play() never waits."""
+    """Plays WAV files with a command or winsound; a worker thread spawns them so play() never waits.
+
+    A player that exits with an error (usually: no audio device) is reported once; from then on each cue
+    also goes to `fallback` (the bell) and `name` says there is no device, while the player is still tried
+    for every cue: when one plays again (a device came back), the fallback stops.
+    """
 
     def __init__(
         self,
         backend: str,
         command: list[str] | None,
         *,
+        fallback: Player | None = None,
         sounds_dir: Path | None = None,
         voice: bool = True,
         clock: Clock = time.monotonic,
@@ -401,6 +408,9 @@ class FilePlayer(_CuePlayer):
         self._clock = clock
         self.backend = backend
         self._command = command
+        self._fallback = fallback
+        self._failing = False
+        """The last player that finished exited with an error (set and cleared by the worker thread)."""
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._idle = threading.Condition()
         self._pending = 0
@@ -411,6 +421,20 @@ class FilePlayer(_CuePlayer):
         self._closed = False
         self._thread = threading.Thread(target=self._work, name="cue-player", daemon=True)
         self._thread.start()
+
+    @property
+    def name(self) -> str:
+        return _no_device_name(self._fallback) if self._failing else f"sound: {self.backend}"
+
+    def set_muted(self, muted: bool) -> None:
+        super().set_muted(muted)
+        if self._fallback is not None:
+            self._fallback.set_muted(muted)
+
+    def play(self, cue: Cue) -> None:
+        super().play(cue)  # tried even while failing: the device may come back
+        if self._failing and self._fallback is not None:
+            self._fallback.play(cue)
 
     def _start(self, sound: Sound) -> _Job:
         job = _Job(sound, until=self._clock() + sound.seconds)
@@ -475,9 +499,14 @@ class FilePlayer(_CuePlayer):
             if code is None:
                 continue
             self._live.remove(job)
-            if code != 0 and not job.cancelled:
+            if job.cancelled:
+                continue
+            self._failing = code != 0
+            if code != 0:
+                left = _what_is_left(self._fallback)
                 self._report(
-                    f"{self.backend} could not play a sound (exit code {code}); is there an audio device?"
+                    f"{self.backend} could not play a sound (no audio device?); {left}.",
+                    detail=f"{self.backend} exited with code {code}",
                 )
 
     def _file_for(self, sound: Sound) -> Path:
@@ -530,6 +559,8 @@ class FilePlayer(_CuePlayer):
         if self._closed:
             return
         self._closed = True
+        if self._fallback is not None:
+            self._fallback.close()
         self._stop_all()
         self._jobs.put(None)
         self._thread.join(timeout=1.0)
@@ -619,6 +650,16 @@ class RecordingPlayer:
         self.closed = True
 
 
+def _no_device_name(fallback: Player | None) -> str:
+    """Status-bar text once the device failed: what plays instead, e.g. "sound: bell (no audio device)"."""
+    return f"{fallback.name if fallback is not None else 'sound: off'} (no audio device)"
+
+
+def _what_is_left(fallback: Player | None) -> str:
+    bell = isinstance(fallback, BellPlayer) and not isinstance(fallback, NullPlayer)
+    return "cues are visual plus the terminal bell" if bell else "cues are visual only"
+
+
 # --------------------------------------------------------------------------------------------- choosing
 
 SYSTEM_PLAYERS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -680,7 +721,9 @@ def choose_player(
             simpleaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice
         )
     elif (found := system_player(platform)) is not None:
-        player = FilePlayer(found[0], found[1], sounds_dir=sounds_dir, voice=voice, clock=clock)
+        player = FilePlayer(
+            found[0], found[1], fallback=fallback, sounds_dir=sounds_dir, voice=voice, clock=clock
+        )
     elif bell is not None:
         player = fallback
     else:

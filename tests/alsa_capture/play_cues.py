@@ -1,6 +1,7 @@
 """Play cues through the real backend choice, one after the other; run by tests/test_audio.py in a subprocess.
 
-Usage: python play_cues.py '<json>' with {"cues": [[kind, say-or-null], ...], "voices": {phrase: path}}.
+Usage: python play_cues.py '<json>' with {"cues": [[kind, say-or-null], ...], "voices": {phrase: path},
+"without_simpleaudio": bool}; the last makes `import simpleaudio` fail, so the system player is chosen.
 Prints one JSON line: the player's name and problem, and how long each play() call took.
 Waits for each sound to finish before the next, so each one is its own opening of the ALSA device.
 """
@@ -18,6 +19,8 @@ from timer.cues import Cue
 
 def main() -> None:
     spec = json.loads(sys.argv[1])
+    if spec.get("without_simpleaudio"):
+        sys.modules["simpleaudio"] = None  # type: ignore[assignment]  # `import simpleaudio` raises ImportError
     player = choose_player()
     wait_done = getattr(player, "wait_done", None)  # the real backends have it; bell/off do not
     if wait_done is not None:
@@ -30,8 +33,9 @@ def main() -> None:
         calls.append(time.perf_counter() - started)
         if wait_done is not None:
             wait_done()
+    name, problem = player.name, player.problem  # before close(), which ends the player's worker
     player.close()
-    print(json.dumps({"name": player.name, "problem": player.problem, "play_seconds": calls}))
+    print(json.dumps({"name": name, "problem": problem, "play_seconds": calls}))
 
 
 if __name__ == "__main__":

@@ -39,6 +39,15 @@ def require_simpleaudio() -> None:
         pytest.fail(f"simpleaudio is installed but ALSA's {ALSA_CONF} is missing")
 
 
+def require_alsa() -> None:
+    """ALSA's configuration, which the recording needs: a failure on CI, a skip elsewhere (macOS, Windows)."""
+    if not ALSA_CONF.exists():
+        message = f"ALSA's {ALSA_CONF} is missing"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def capture_setup(folder: Path) -> tuple[Path, Path]:
     """(ALSA config that records every opening of the default device, folder the recordings go to)."""
     recorder = folder / "record.sh"
