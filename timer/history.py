@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import stat
 import sys
 import tempfile
 import unicodedata
@@ -19,6 +20,7 @@ from typing import Any, TextIO
 from timer.durations import format_duration
 from timer.e1rm import convert
 from timer.errors import LogError
+from timer.logreader import control_character, printable_path
 from timer.replog import LoggedSession, SetKey, default_log_path, read_log
 
 TABLE_LIMIT = 20
@@ -37,11 +39,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def command(args: argparse.Namespace) -> int:
     """Run `history` with the CLI's parsed flags (log, circuit, athlete, all, csv); returns the exit code."""
     paths = [Path(p).expanduser() for p in (args.log or [])] or [default_log_path()]
-    present = [p for p in paths if p.exists()]
-    missing = [p for p in paths if not p.exists()]
+    present = [p for p in paths if _exists(p)]
+    missing = [p for p in paths if p not in present]
     if present and missing:
         for path in missing:
-            print(f"note: {path} does not exist; reading the other logs", file=sys.stderr)
+            print(f"note: {printable_path(path)} does not exist; reading the other logs", file=sys.stderr)
     try:
         sessions, problems = read_log(present)
     except LogError as error:
@@ -50,7 +52,7 @@ def command(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     if not sessions:
-        print(f"No sessions logged yet in {', '.join(map(str, paths))}")
+        print(f"No sessions logged yet in {', '.join(map(printable_path, paths))}")
         return 0
     chosen = filter_sessions(sessions, circuit=args.circuit, athlete=args.athlete)
     if not chosen:
@@ -63,7 +65,7 @@ def command(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             return 1
         if args.csv != "-":
-            print(f"Wrote {rows} sets from {len(chosen)} sessions to {args.csv}")
+            print(f"Wrote {rows} sets from {len(chosen)} sessions to {printable_path(args.csv)}")
         return 0
     print(sessions_table(chosen, limit=None if args.all else TABLE_LIMIT))
     trend_text = trends(chosen)
@@ -71,6 +73,15 @@ def command(args: argparse.Namespace) -> int:
         print()
         print(trend_text)
     return 0
+
+
+def _exists(path: Path) -> bool:
+    """Whether the path names something; a name too long for the system (an OSError) does not exist
+    either, and `read_log` explains any other trouble when it reads."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def filter_sessions(
@@ -101,8 +112,8 @@ def _nothing_matches(sessions: list[LoggedSession], circuit: str | None, athlete
         for part in (f'circuit "{circuit}"' if circuit else "", f'athlete "{athlete}"' if athlete else "")
         if part
     )
-    circuits = sorted({_clean(s.circuit or "?") for s in sessions})
-    athletes = sorted({_clean(s.athlete) for s in sessions if s.athlete})
+    circuits = sorted({clean_text(s.circuit or "?") for s in sessions})
+    athletes = sorted({clean_text(s.athlete) for s in sessions if s.athlete})
     lines = [f"No sessions of {what} in the log.", f"Circuits logged: {', '.join(circuits)}"]
     if athletes:
         lines.append(f"Athletes logged: {', '.join(athletes)}")
@@ -119,8 +130,8 @@ def sessions_table(sessions: Sequence[LoggedSession], *, limit: int | None = TAB
     rows = [
         [
             _local(s.started_at),
-            _clean(s.circuit or "?"),
-            _clean(s.athlete or ""),
+            clean_text(s.circuit or "?"),
+            clean_text(s.athlete or ""),
             s.status,
             format_duration(s.duration_s),
             f"{s.set_count}/{s.planned_sets}" if s.planned_sets else str(s.set_count),
@@ -129,7 +140,7 @@ def sessions_table(sessions: Sequence[LoggedSession], *, limit: int | None = TAB
         ]
         for s in shown
     ]
-    widths = [min(28, max(_width(h), *(_width(r[i]) for r in rows))) for i, h in enumerate(headers)]
+    widths = [min(28, max(text_width(h), *(text_width(r[i]) for r in rows))) for i, h in enumerate(headers)]
     right = {4, 5, 6, 7}  # numbers line up on the right
     lines = []
     title = f"Sessions: {len(shown)}" + (
@@ -137,7 +148,7 @@ def sessions_table(sessions: Sequence[LoggedSession], *, limit: int | None = TAB
     )
     lines.append(title)
     for row in [headers, *rows]:
-        cells = [_fit(cell, widths[i], right=i in right) for i, cell in enumerate(row)]
+        cells = [fit_width(cell, widths[i], right=i in right) for i, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
@@ -168,8 +179,8 @@ def trends(sessions: Sequence[LoggedSession], *, width: int = SPARK_WIDTH) -> st
         groups.items(), key=lambda g: g[1][-1].started_at or _EPOCH, reverse=True
     ):
         runs = runs[-width:]
-        who = f" · {_clean(athlete)}" if athlete else ""
-        blocks.append(f"{_clean(circuit)}{who} ({len(runs)} sessions)")
+        who = f" · {clean_text(athlete)}" if athlete else ""
+        blocks.append(f"{clean_text(circuit)}{who} ({len(runs)} sessions)")
         names: dict[int, str] = {}
         for s in runs:
             for logged in s.sets.values():
@@ -184,7 +195,7 @@ def trends(sessions: Sequence[LoggedSession], *, width: int = SPARK_WIDTH) -> st
             else:
                 change = counted[-1] - counted[0]
                 trend = f"{sparkline(values)}  {counted[0]} → {counted[-1]} ({change:+d})"
-            blocks.append(f"  {station:>2} {_fit(_clean(names[station]), 24)}  {trend}")
+            blocks.append(f"  {station:>2} {fit_width(clean_text(names[station]), 24)}  {trend}")
     return "\n".join(blocks)
 
 
@@ -271,13 +282,38 @@ def export_csv(sessions: Iterable[LoggedSession], target: str | os.PathLike[str]
     if str(target) == "-":
         return write_csv(sessions, sys.stdout)
     path = Path(target).expanduser()
-    if path.is_dir():
+    shown = printable_path(path)
+    bad = control_character(path)
+    if bad:
+        raise LogError(f"Cannot write the CSV to {shown}: the name contains a control character ({bad}).")
+    try:
+        # The file is written beside its final place and renamed over it: through a symbolic link that means
+        # beside the link's target (renaming over the link would replace the link itself).
+        path = Path(os.path.realpath(path))
+        info: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
         raise LogError(
-            f"Cannot write the CSV to {path}: it is a folder; give a file name such as {path / 'sets.csv'}."
+            f"Cannot write the CSV to {shown}: {(error.strerror or str(error)).lower()}."
+        ) from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise LogError(
+            f"Cannot write the CSV to {shown}: it is a folder; give a file name such as "
+            f"{printable_path(path / 'sets.csv')}."
+        )
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        # Renaming over a pipe or a device (/dev/null, as root even /dev/full) would replace it with a file.
+        raise LogError(
+            f"Cannot write the CSV to {shown}: it is a device or a pipe, not a file; give a file name, "
+            "or - to print the CSV."
         )
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # mkstemp makes the file private (0600); a CSV export is an ordinary file: keep the mode of the file
+        # it replaces, or give a new one the usual mode for new files.
+        os.fchmod(fd, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             count = write_csv(sessions, f)
         os.replace(tmp, path)
@@ -286,9 +322,15 @@ def export_csv(sessions: Iterable[LoggedSession], target: str | os.PathLike[str]
             Path(tmp).unlink(missing_ok=True)
         reason = (error.strerror or str(error)).lower()
         raise LogError(
-            f"Cannot write the CSV to {path}: {reason}. Check the folder, or choose another file."
+            f"Cannot write the CSV to {shown}: {reason}. Check the folder, or choose another file."
         ) from None
     return count
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _cell(value: Any) -> Any:
@@ -303,7 +345,7 @@ def _cell(value: Any) -> Any:
 # ---------------------------------------------------------------- text that came from a file
 
 
-def _clean(text: str | None) -> str:
+def clean_text(text: str | None) -> str:
     """Log text made safe for a terminal: control and bidi characters (escape sequences) become `�`."""
     if not text:
         return ""
@@ -312,20 +354,20 @@ def _clean(text: str | None) -> str:
     )
 
 
-def _width(text: str) -> int:
+def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _fit(text: str, width: int, *, right: bool = False) -> str:
+def fit_width(text: str, width: int, *, right: bool = False) -> str:
     """Pad or cut `text` to `width` terminal columns (wide characters count twice)."""
-    if _width(text) > width:
+    if text_width(text) > width:
         cut = ""
         for ch in text:
-            if _width(cut + ch) > width - 1:
+            if text_width(cut + ch) > width - 1:
                 break
             cut += ch
         text = cut + "…"
-    pad = " " * (width - _width(text))
+    pad = " " * (width - text_width(text))
     return pad + text if right else text + pad
 
 

@@ -260,14 +260,14 @@ def _read_file(
     """Add one file's records to `sessions` and its problems to `problems`; returns the record counter."""
     # Most lines of a counted session are taps. Without `taps` they are skipped on their prefix alone, and the
     # loop keeps no line count: problems note the byte offset, turned into line numbers only if any occur.
-    skip = b"\x00" if taps else REP_PREFIX  # b"\x00" skips nothing: taps are parsed
+    skip_taps = not taps
     issues: dict[str, list[int]] = {}
     line = b""
     try:
         with open_regular(path) as f:
             for line in iter(partial(f.readline, MAX_LINE_BYTES), b""):
                 if (
-                    line.startswith(skip) and line[-2] == 0x7D
+                    skip_taps and line.startswith(REP_PREFIX) and line[-2] == 0x7D
                 ):  # ends in `}` + newline (cheaper than endswith)
                     continue  # a whole tap; a torn one falls through to be reported
                 if not line.endswith(b"\n"):
