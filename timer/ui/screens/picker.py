@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from timer.circuit import printable
 from timer.durations import format_duration
 from timer.ui.catalog import Entry, load_entries
 from timer.ui.messages import CircuitChosen
@@ -21,7 +22,8 @@ from timer.ui.messages import CircuitChosen
 def _prompt(entry: Entry) -> Content:
     """One line per circuit: name and total time, or the file and its problem (shown literally)."""
     if entry.plan is not None:
-        where = "bundled" if entry.source == "bundled" else str(entry.path)
+        # A file name is not checked like the file's contents: escape what a terminal would act on (ESC...).
+        where = "bundled" if entry.source == "bundled" else printable(str(entry.path))
         shape = f"{_count(entry.plan.rounds, 'round')} × {_count(entry.plan.stations, 'station')}"
         return Content.assemble(
             (entry.plan.name, "bold"),
@@ -32,7 +34,7 @@ def _prompt(entry: Entry) -> Content:
             ),
         )
     return Content.assemble(
-        (entry.path.name, "bold"), ("  cannot be used: ", "dim"), (entry.error or "", "red")
+        (printable(entry.path.name), "bold"), ("  cannot be used: ", "dim"), (entry.error or "", "red")
     )
 
 
