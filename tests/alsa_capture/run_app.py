@@ -1,0 +1,39 @@
+"""Run the real `circuit-timer` command with sound backends taken away; used by tests/test_no_sound_device.py.
+
+Usage: python run_app.py [--without-simpleaudio] [--without-system-players] [--loud-alsa] -- <arguments>
+
+--without-simpleaudio makes `import simpleaudio` fail (as when the audio extra is not installed), so a
+system player is chosen; --without-system-players hides paplay/pw-play/aplay/afplay, leaving the bell;
+--loud-alsa skips installing the silent ALSA error handler (the control: ALSA's lines then reach the
+screen). Everything else is the command exactly as installed (`timer.cli.main`).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    split = args.index("--")
+    flags, cli_args = set(args[:split]), args[split + 1 :]
+    unknown = flags - {"--without-simpleaudio", "--without-system-players", "--loud-alsa"}
+    if unknown:
+        raise SystemExit(f"unknown option(s): {', '.join(sorted(unknown))}")
+    if "--without-simpleaudio" in flags:
+        sys.modules["simpleaudio"] = None  # type: ignore[assignment]  # `import simpleaudio` raises ImportError
+    if "--without-system-players" in flags:
+        from timer import audio
+
+        audio.SYSTEM_PLAYERS = {family: () for family in audio.SYSTEM_PLAYERS}
+    if "--loud-alsa" in flags:
+        from timer import audio
+
+        audio.silence_alsa = lambda: False  # type: ignore[assignment]
+    from timer.cli import main as cli_main
+
+    return cli_main(cli_args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
