@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from timer.circuit import Athlete
+    from timer.logreader import ResumePoint
     from timer.plan import Plan
 
 
@@ -206,6 +207,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from timer.replog import prepare_log_path
 
         log_path = prepare_log_path(args.log)  # an unwritable log is an error now, not after the session
+        resume = find_resume_point(plan, Path(args.file), log_path, args.athlete) if args.resume else None
     except CircuitTimerError as exc:
         return _report_error(exc)
     from timer.ui.app import make_app
@@ -217,9 +219,41 @@ def cmd_run(args: argparse.Namespace) -> int:
         sound=True,
         mute=args.mute,
         voice=not args.no_voice,
+        resume=resume,
     )
     app.run()
     return app.return_code or 0
+
+
+def find_resume_point(plan: Plan, circuit: Path, log_path: Path, athlete_file: str | None) -> ResumePoint:
+    """The interrupted session `run --resume` continues; LogError (exit 1, before the UI) when there is none.
+
+    The circuit is matched by its file's SHA-256: a session of an edited file is not resumed, since its
+    timeline may no longer match what was logged.
+    """
+    from timer.errors import LogError
+    from timer.replog import find_resumable, read_log
+    from timer.ui.recorder import file_sha256
+
+    athlete = plan.athlete if athlete_file else None
+    sha = file_sha256(circuit)
+    point = find_resumable(log_path, sha256=sha, name=plan.name, athlete=athlete)
+    if point is not None and point.first_phase(plan) is not None:
+        return point
+    if point is not None:
+        raise LogError(f"Nothing to resume: {point.describe(plan)} Start it afresh without --resume.")
+    sessions = read_log(log_path)[0]
+    named = [s for s in sessions if s.circuit == plan.name and (athlete is None or s.athlete == athlete)]
+    if named and named[-1].circuit_sha256 != sha and named[-1].status != "completed":
+        why = (
+            f'the interrupted session of "{plan.name}" was run from another version of {circuit.name} '
+            "(the file has changed since), so its sets may not match the file now"
+        )
+    elif named:
+        why = f'the latest session of "{plan.name}" in {log_path} was completed'
+    else:
+        why = f'no session of "{plan.name}" is in {log_path}'
+    raise LogError(f"Nothing to resume: {why}. Run it without --resume to start afresh.")
 
 
 def cmd_pick(args: argparse.Namespace) -> int:

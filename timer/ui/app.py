@@ -7,17 +7,24 @@ they ask. Screens coordinate; widgets display.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App
+from textual.binding import Binding, BindingType
 
 from timer.audio import NullPlayer, Player
 from timer.clock import Clock, monotonic
+from timer.logreader import ResumePoint
 from timer.plan import Plan
+from timer.ui import signals
 from timer.ui.context import RunContext
-from timer.ui.messages import CircuitChosen, SessionDone, StartSession
+from timer.ui.messages import CircuitChosen, OpenHistory, SessionDone, StartSession
+from timer.ui.recorder import rescue_unsaved
+from timer.ui.resume import prepare_resume
+from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.screens.help import HelpScreen
+from timer.ui.screens.history import HistoryScreen
 from timer.ui.screens.overview import OverviewScreen
 from timer.ui.screens.picker import PickerScreen
 from timer.ui.screens.run import RunScreen
@@ -30,6 +37,13 @@ class CircuitApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "circuit-timer"
     ENABLE_COMMAND_PALETTE = False
+    # Textual's Ctrl+Q quits at once and its Ctrl+C only hints: during a session both ask first instead,
+    # so no key ends a session without its `aborted` record. Ctrl+Z pauses, then suspends.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "interrupt", "Quit", show=False, priority=True, system=True),
+        Binding("ctrl+c", "interrupt", show=False, system=True),
+        Binding("ctrl+z", "suspend", show=False, system=True),
+    ]
 
     def __init__(self, plan: Plan | None, ctx: RunContext, *, cwd: Path | None = None) -> None:
         super().__init__()
@@ -38,10 +52,12 @@ class CircuitApp(App[int]):
         self.cwd = cwd
 
     def on_mount(self) -> None:
+        signals.install(self, headless=self.is_headless)
         if self.plan is None:
             self.push_screen(PickerScreen(self.cwd))
-        else:
-            self.push_screen(OverviewScreen(self.plan, self.ctx.circuit_path))
+            return
+        resume = prepare_resume(self.ctx.resume, self.plan) if self.ctx.resume else None
+        self.push_screen(OverviewScreen(self.plan, self.ctx.circuit_path, resume=resume))
 
     @on(CircuitChosen)
     def _open_overview(self, message: CircuitChosen) -> None:
@@ -51,11 +67,64 @@ class CircuitApp(App[int]):
     @on(StartSession)
     def _start(self, message: StartSession) -> None:
         self.ctx.circuit_path = message.path
-        self.switch_screen(RunScreen(message.plan, self.ctx))
+        self.switch_screen(RunScreen(message.plan, self.ctx, resume=message.resume))
 
     @on(SessionDone)
     def _summary(self, message: SessionDone) -> None:
-        self.switch_screen(SummaryScreen(message.tally))
+        while isinstance(self.screen, (ConfirmQuit, HelpScreen)):
+            self.pop_screen()
+        self.switch_screen(SummaryScreen(message.tally, self.ctx.recorder))
+
+    @on(OpenHistory)
+    def _history(self) -> None:
+        self.push_screen(HistoryScreen(self.log_paths()))
+
+    def log_paths(self) -> list[Path]:
+        """The log the history screen reads: the one sessions are written to."""
+        path = self.ctx.log_path or getattr(self.ctx.log, "path", None)
+        return [Path(path)] if isinstance(path, (str, Path)) else []
+
+    # --- interruptions: keys and signals (see timer.ui.signals) ----------------------------------------
+
+    def running_session(self) -> RunScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, RunScreen) and s.running), None)
+
+    def action_interrupt(self) -> None:
+        """Ctrl+C, Ctrl+Q, SIGINT: during a session, ask (asked already: stop and log); otherwise quit."""
+        run = self.running_session()
+        if isinstance(self.screen, ConfirmQuit):
+            self.screen.action_interrupt()
+        elif run is not None:
+            while self.screen is not run and isinstance(self.screen, HelpScreen):
+                self.pop_screen()
+            run.action_quit()
+        elif isinstance(self.screen, SummaryScreen):
+            self.screen.action_quit()
+        else:
+            self.exit(0)
+
+    def action_suspend(self) -> None:
+        """Ctrl+Z: pause the session, then suspend like a shell job (`fg` comes back, still paused)."""
+        self.before_suspend()
+        self.action_suspend_process()
+
+    def before_suspend(self) -> None:
+        run = self.running_session()
+        if run is not None:
+            run.pause_for_suspend()
+
+    def after_suspend(self) -> None:
+        run = self.running_session()
+        if run is not None:
+            run.after_suspend()
+
+    def end_by_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP: log the session as aborted, save what the log could not take, and exit."""
+        run = self.running_session()
+        if run is not None:
+            run.stop()
+        note = rescue_unsaved(self.ctx.recorder)
+        self.exit(return_code=128 + signum, message=note)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -85,6 +154,7 @@ def make_app(
     metronome: bool = False,
     cwd: Path | None = None,
     flash_s: float = 0.3,
+    resume: ResumePoint | None = None,
 ) -> CircuitApp:
     """Build the app. `plan` None opens the picker; otherwise the overview of that plan.
 
@@ -100,6 +170,8 @@ def make_app(
         metronome: start with metronome ticks on.
         cwd: where the picker looks for `circuits/` and `*.toml` (default: the current folder).
         flash_s: how long a cue flash lasts.
+        resume: an interrupted session of `plan` to continue (from `timer.replog.find_resumable`); the
+            overview says where it resumes, and the log keeps the same session id.
     """
     ctx = RunContext(
         clock=clock or monotonic,
@@ -110,6 +182,7 @@ def make_app(
         metronome=metronome,
         voice=voice and (player is not None or sound),
         flash_s=flash_s,
+        resume=resume,
     )
     app = CircuitApp(plan, ctx, cwd=cwd)
     if player is None and sound:

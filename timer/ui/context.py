@@ -8,6 +8,7 @@ from typing import Any
 
 from timer.audio import Player
 from timer.clock import Clock
+from timer.logreader import ResumePoint
 
 
 @dataclass
@@ -27,3 +28,8 @@ class RunContext:
     """Render spoken announcements in the background when a speech tool is installed."""
     flash_s: float = 0.3
     """How long a cue lights up the banner (or the whole screen)."""
+    resume: ResumePoint | None = None
+    """`run --resume`: the interrupted session to continue (the overview says where)."""
+    recorder: Any | None = None
+    """The latest session's `timer.ui.recorder.Recorder` (set by the run screen): the summary and the
+    signal handlers use it to save records the log could not take."""

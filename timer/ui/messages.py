@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.message import Message
 
 from timer.plan import Plan
+from timer.ui.resume import Resume
 from timer.ui.tally import Tally
 
 
@@ -21,10 +22,11 @@ class CircuitChosen(Message):
 
 @dataclass
 class StartSession(Message):
-    """Enter on the overview: start the live session."""
+    """Enter on the overview: start the live session (or continue an interrupted one)."""
 
     plan: Plan
     path: Path | None
+    resume: Resume | None = None
 
 
 @dataclass
@@ -32,3 +34,8 @@ class SessionDone(Message):
     """The session finished (or was stopped): show the summary."""
 
     tally: Tally
+
+
+@dataclass
+class OpenHistory(Message):
+    """`h` on the picker: show the history of every circuit in the log."""

@@ -47,6 +47,11 @@ class Tally:
     completed: bool
     log_path: Path | None = None
     log_problem: str | None = None
+    session_id: str | None = None
+    """The log's id for this session (the summary leaves it out when comparing with earlier ones)."""
+    earlier_sets: int = 0
+    """A resumed session: sets done before the interruption (in the log, not in `sets`)."""
+    earlier_reps: int = 0
 
     @classmethod
     def from_session(
@@ -58,8 +63,13 @@ class Tally:
         confirmed: Iterable[int] = (),
         log_path: Path | None = None,
         log_problem: str | None = None,
+        session_id: str | None = None,
+        earlier: tuple[int, int] = (0, 0),
     ) -> Tally:
-        """Read the engine's record; `confirmed` holds the sets whose reps the athlete typed or accepted."""
+        """Read the engine's record; `confirmed` holds the sets whose reps the athlete typed or accepted.
+
+        `earlier`: (sets, reps) done before the interruption of a resumed session.
+        """
         sure = set(confirmed)
         lines = tuple(
             SetLine(
@@ -80,6 +90,9 @@ class Tally:
             completed=session.status == "finished",
             log_path=log_path,
             log_problem=log_problem,
+            session_id=session_id,
+            earlier_sets=earlier[0],
+            earlier_reps=earlier[1],
         )
 
     @property

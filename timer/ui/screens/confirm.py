@@ -17,13 +17,32 @@ class ConfirmQuit(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes, stop"),
         Binding("n,escape", "answer(False)", "No, keep going"),
+        # A modal screen hides the app's bindings, so the second Ctrl+C (or SIGINT) is answered here.
+        Binding("ctrl+c", "interrupt", show=False),
     ]
+
+    def __init__(
+        self,
+        title: str = "Stop this session?",
+        body: str = "Sets already done stay in the log.",
+        keys: str = "y = stop   ·   n / Esc = keep going",
+        *,
+        ctrl_c_confirms: bool = True,
+    ) -> None:
+        """`ctrl_c_confirms`: a second Ctrl+C means yes (stopping a session loses nothing: it is logged)."""
+        super().__init__()
+        self.title_text, self.body, self.keys = title, body, keys
+        self.ctrl_c_confirms = ctrl_c_confirms
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static("Stop this session?", id="confirm-title")
-            yield Static("Sets already done stay in the log.", id="confirm-body")
-            yield Static("y = stop   ·   n / Esc = keep going", id="confirm-keys")
+            yield Static(self.title_text, id="confirm-title", markup=False)
+            yield Static(self.body, id="confirm-body", markup=False)
+            yield Static(self.keys, id="confirm-keys", markup=False)
 
     def action_answer(self, stop: bool) -> None:
         self.dismiss(stop)
+
+    def action_interrupt(self) -> None:
+        if self.ctrl_c_confirms:
+            self.dismiss(True)

@@ -21,6 +21,8 @@ KEYS = (
     ("m", "mute / unmute sound (flashes stay)"),
     ("t", "metronome on / off"),
     ("q", "quit (asks first during a session)"),
+    ("Ctrl+C", "like q; again while asked: stop (logged as aborted)"),
+    ("Ctrl+Z", "pause and suspend to the shell; after fg, p goes on"),
     ("⏎", "start (on the overview)"),
     ("?", "this help"),
 )
@@ -29,7 +31,10 @@ KEYS = (
 class HelpScreen(ModalScreen[None]):
     """Keys at a glance; any of ?, Esc or q closes it. The session keeps running underneath."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("question_mark,escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,escape,q", "close", "Close"),
+        Binding("ctrl+c", "app.interrupt", show=False),  # a modal hides the app's own Ctrl+C
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer
 from timer.durations import format_duration
 from timer.plan import Plan
 from timer.ui.messages import StartSession
+from timer.ui.resume import Resume
 from timer.ui.widgets.field import Field
 
 
@@ -28,16 +29,22 @@ class OverviewScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help"),
     ]
 
-    def __init__(self, plan: Plan, path: Path | None, *, can_go_back: bool = False) -> None:
+    def __init__(
+        self, plan: Plan, path: Path | None, *, can_go_back: bool = False, resume: Resume | None = None
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.path = path
         self.can_go_back = can_go_back
+        self.resume = resume
+        self._started = False
 
     def compose(self) -> ComposeResult:
         plan = self.plan
         with VerticalScroll(id="overview-body"):
             yield Field(plan.name, id="overview-name")
+            if self.resume is not None:
+                yield Field(self.resume.text, id="overview-resume")
             if plan.athlete:
                 yield Field(f"Athlete: {plan.athlete}", id="overview-athlete")
             if plan.notes:
@@ -49,7 +56,11 @@ class OverviewScreen(Screen[None]):
         round_rest = next((p.duration_s for p in plan.phases if p.kind == "round_rest"), None)
         if round_rest:
             total += f" · {format_duration(round_rest)} between rounds"
-        yield Field(f"{total} · Enter to start", id="overview-total")
+        if self.resume is not None:
+            left = format_duration(self.resume.plan.total_s)
+            yield Field(f"{total} · {left} left · Enter to resume", id="overview-total")
+        else:
+            yield Field(f"{total} · Enter to start", id="overview-total")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,7 +92,10 @@ class OverviewScreen(Screen[None]):
             )
 
     def action_start(self) -> None:
-        self.post_message(StartSession(self.plan, self.path))
+        # Once only: a second Enter before the run screen is up would start (and log) a second session.
+        if not self._started:
+            self._started = True
+            self.post_message(StartSession(self.plan, self.path, self.resume))
 
     def action_back(self) -> None:
         if self.can_go_back:

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from timer.circuit import printable
 from timer.durations import format_duration
 from timer.ui.catalog import Entry, load_entries
-from timer.ui.messages import CircuitChosen
+from timer.ui.messages import CircuitChosen, OpenHistory
 
 
 def _prompt(entry: Entry) -> Content:
@@ -45,7 +45,11 @@ def _count(n: int, word: str) -> str:
 class PickerScreen(Screen[None]):
     """Choose a circuit; Enter opens its overview."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [("q", "app.quit", "Quit"), ("question_mark", "app.help", "Help")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        ("h", "history", "History"),
+        ("q", "app.quit", "Quit"),
+        ("question_mark", "app.help", "Help"),
+    ]
 
     def __init__(self, cwd: Path | None = None) -> None:
         super().__init__()
@@ -58,7 +62,7 @@ class PickerScreen(Screen[None]):
             id="picker-list",
             markup=False,
         )
-        yield Static("↑↓ choose · Enter: overview · q: quit", id="picker-hint")
+        yield Static("↑↓ choose · Enter: overview · h: history · q: quit", id="picker-hint")
         yield Footer()
 
     @on(OptionList.OptionSelected, "#picker-list")
@@ -66,3 +70,6 @@ class PickerScreen(Screen[None]):
         entry = self.entries[int(event.option.id or 0)]
         if entry.plan is not None:
             self.post_message(CircuitChosen(entry.plan, entry.path))
+
+    def action_history(self) -> None:
+        self.post_message(OpenHistory())

@@ -23,6 +23,7 @@ from timer.session import CueDue, Event, PhaseChanged, Session, SessionFinished,
 from timer.ui.context import RunContext
 from timer.ui.messages import SessionDone
 from timer.ui.recorder import Recorder
+from timer.ui.resume import Resume
 from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.tally import Tally
 from timer.ui.widgets.banner import PhaseBanner
@@ -63,11 +64,13 @@ class RunScreen(Screen[None]):
         Binding("t", "metronome", "metronome"),
     ]
 
-    def __init__(self, plan: Plan, ctx: RunContext) -> None:
+    def __init__(self, plan: Plan, ctx: RunContext, *, resume: Resume | None = None) -> None:
         super().__init__()
-        self.plan = plan
+        self.plan = resume.plan if resume is not None else plan
+        """The timeline the engine runs (when resuming: only what is left of it)."""
+        self.resume = resume
         self.ctx = ctx
-        self.session = Session(plan, metronome=ctx.metronome)
+        self.session = Session(self.plan, metronome=ctx.metronome)
         self.last_state: State | None = None
         self._wake: Timer | None = None
         self._unflash: Timer | None = None
@@ -76,8 +79,10 @@ class RunScreen(Screen[None]):
         self._logged_reps: dict[int, int] = {}
         self._phase_started_t = 0.0
         self._told_sound: str | None = None
-        self.recorder = Recorder(ctx.log, ctx.log_path)
+        self.recorder = Recorder(ctx.log, ctx.log_path, resume)
+        ctx.recorder = self.recorder
         self._sets_per_station = {row["station"]: row["sets"] for row in plan.station_rows}
+        self._paused_by_suspend = False
 
     def compose(self) -> ComposeResult:
         yield Field(id="place")
@@ -183,15 +188,19 @@ class RunScreen(Screen[None]):
     def _finished(self, state: State) -> None:
         self._commit_entry()
         self._done = True
-        tally = Tally.from_session(
+        self.post_message(SessionDone(self._tally(state)))
+
+    def _tally(self, state: State) -> Tally:
+        return Tally.from_session(
             self.session,
             total_s=state.t,
             paused_s=state.paused_s,
             confirmed=self._confirmed,
             log_path=self.recorder.path,
             log_problem=self.recorder.problem,
+            session_id=self.recorder.session_id,
+            earlier=self.resume.earlier if self.resume else (0, 0),
         )
-        self.post_message(SessionDone(tally))
 
     # --- reps -----------------------------------------------------------------------------------------
 
@@ -288,6 +297,8 @@ class RunScreen(Screen[None]):
         parts = [sound, f"metronome {'on' if state.metronome else 'off'}"]
         if self.recorder.problem:
             parts.append("log NOT saved (retrying)")
+        if self._paused_by_suspend and state.status == "paused":
+            parts.append("paused while suspended: p goes on")
         if state.paused_s >= 1:
             parts.append(f"paused {format_duration(state.paused_s)}")
         parts.append(self.plan.name)
@@ -339,8 +350,24 @@ class RunScreen(Screen[None]):
             return
         now = self.ctx.clock()
         self.session.toggle_pause(now)
+        self._paused_by_suspend = False
         self.recorder.pause(now, self.session.paused)
         self.poll()
+
+    def pause_for_suspend(self) -> None:
+        """Ctrl+Z / SIGTSTP: pause (and log it) before the process stops; `p` goes on after `fg`."""
+        if self._done or self.session.status != "running":
+            return
+        self.action_pause()
+        self._paused_by_suspend = True
+
+    def after_suspend(self) -> None:
+        """Back from `fg`: say why the timer is paused."""
+        if self._paused_by_suspend and self.session.paused:
+            self.notify(
+                "Paused while circuit-timer was suspended. Press p to go on.", title="Paused", timeout=8
+            )
+            self.poll()
 
     def action_skip(self) -> None:
         self.session.skip(self.ctx.clock())  # the log hears of it through the PhaseChanged event
@@ -372,10 +399,33 @@ class RunScreen(Screen[None]):
 
         self.app.push_screen(ConfirmQuit(), decided)
 
+    @property
+    def running(self) -> bool:
+        """A session is under way: stopping now needs an `aborted` record."""
+        return self.session.started and not self._done
+
     def abort(self) -> None:
-        """Stop the session on the athlete's word: the log says so, then the app ends."""
-        self._commit_entry()
+        """Stop the session on the athlete's word: the log says so, then the app ends.
+
+        If the log could not take every record (disk full), the summary comes instead, to save them elsewhere.
+        """
+        state = self.stop()
+        if self.recorder.problem is None:
+            self.app.exit(0)
+            return
+        self.post_message(SessionDone(self._tally(state)))
+
+    def stop(self, *, commit_entry: bool = True) -> State:
+        """End the session here (quit, SIGTERM, SIGHUP, the app closing): the set under way and `aborted`.
+
+        Safe to call more than once; returns the state at the stop. `commit_entry` False when the widgets
+        are already gone (the screen is being unmounted).
+        """
         now = self.ctx.clock()
+        if self._done:
+            return self.session.state(now)
+        if commit_entry:
+            self._commit_entry()
         state = self.session.state(now)
         for event in state.events:  # whatever fell due while the question was on screen
             self.recorder.event(event, now)
@@ -387,7 +437,12 @@ class RunScreen(Screen[None]):
             self.recorder.abort(
                 now, state.t, phase, self._phase_started_t, self.session.reps_for(phase.index)
             )
-        self.app.exit(0)
+        return state
+
+    def on_unmount(self) -> None:
+        """However the app ends (Ctrl+Q, a crash in a handler), a session under way is logged as aborted."""
+        if self.running:
+            self.stop(commit_entry=False)
 
 
 def _load_line(phase: Phase) -> str:
