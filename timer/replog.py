@@ -102,14 +102,16 @@ def prepare_log_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False) -> None:
+def check_writable(
+    path: str | os.PathLike[str], *, create_folder: bool = False, other: str = "give another file with --log"
+) -> None:
     """Raise LogError unless records can be appended to `path`; creates the file (empty) if missing.
 
     Refuses a folder, a device or pipe, a file another program wrote, and a log from a newer version of
-    circuit-timer (which is never written to, so it cannot be damaged).
+    circuit-timer (which is never written to, so it cannot be damaged). `other` is the way out the
+    messages offer (the summary's rescue field asks for another path, not `--log`).
     """
     path = Path(path)
-    other = "give another file with --log"
     bad = control_character(path)
     if bad:  # a pasted newline or escape sequence: never create such a file, never echo it raw
         raise LogError(
@@ -152,7 +154,7 @@ def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False)
             f"The rep log {printable_path(path)} is not a regular file (a device or a pipe); {other}."
         )
     else:
-        _check_contents(path)
+        _check_contents(path, other)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         os.close(fd)
@@ -163,7 +165,7 @@ def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False)
         ) from None
 
 
-def _check_contents(path: Path) -> None:
+def _check_contents(path: Path, other: str) -> None:
     """Look at the first record and the last 64 KiB: is this our log, in a version we may append to?"""
     try:
         with open(path, "rb") as f:
@@ -176,12 +178,12 @@ def _check_contents(path: Path) -> None:
     lines = [line for line in head.split(b"\n")[:-1] if line.strip()]  # complete, non-blank lines
     if not lines:
         if size > _PEEK:  # 64 KiB without a line break is no log of ours
-            raise LogError(_foreign_message(path))
+            raise LogError(_foreign_message(path, other))
         return  # empty, or a single torn line from a crash: the writer starts a new line after it
     # Ours if any record in the first 64 KiB is (the very first line may be torn by a crash).
     head_records = [r for r in map(parse, lines) if r is not None]
     if not head_records:
-        raise LogError(_foreign_message(path))
+        raise LogError(_foreign_message(path, other))
     tail_lines = tail.split(b"\n")[:-1]
     if size > _PEEK:
         tail_lines = tail_lines[1:]  # the first piece of the tail is probably the end of a longer line
@@ -191,15 +193,15 @@ def _check_contents(path: Path) -> None:
             raise LogError(
                 f"The rep log {printable_path(path)} was written by a newer circuit-timer "
                 f"(log format version {record['v']}); this version writes version {FORMAT_VERSION} "
-                "and will not add to it. Update circuit-timer, or give another file with --log."
+                f"and will not add to it. Update circuit-timer, or {other}."
             )
 
 
-def _foreign_message(path: Path) -> str:
+def _foreign_message(path: Path, other: str) -> str:
     return (
         f"{printable_path(path)} does not look like a circuit-timer rep log "
         "(none of its first lines is one of our records). "
-        "Nothing was written to it; give another file with --log."
+        f"Nothing was written to it; {other}."
     )
 
 
@@ -465,7 +467,7 @@ class SessionLog:
         `history --log main --log other` merges the two (same session id).
         """
         target = Path(path)
-        check_writable(target)
+        check_writable(target, other="choose another file")
         with self._lock:
             records = list(self.pending)
             if self._start_record is not None and self._start_record not in records:

@@ -35,6 +35,7 @@ class SummaryScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
+        Binding("escape", "leave_field", "Leave the field", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
@@ -66,7 +67,8 @@ class SummaryScreen(Screen[None]):
                     yield Field(self._rescue_prompt(), id="rescue-prompt")
                     yield Input(str(default_rescue_path()), id="rescue-path", select_on_focus=False)
                     yield Field("Enter saves there; edit the path first if you like.", id="rescue-status")
-        yield Field("q to quit", id="summary-hint")
+        hint = "Enter: save · Esc leaves the field, then q: quit" if self._unsaved() else "q to quit"
+        yield Field(hint, id="summary-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,7 +123,7 @@ class SummaryScreen(Screen[None]):
             cell = compare(line.reps, before)
             if line.skipped:
                 cell += " skipped"
-            table.update_cell(str(number), "reps", cell)
+            table.update_cell(str(number), "reps", cell, update_width=True)
             if line.reps is not None and before is not None:
                 change += line.reps - before
                 up, down, same = (
@@ -169,6 +171,10 @@ class SummaryScreen(Screen[None]):
         )
         event.input.disabled = True
         self.query_one("#rescue-prompt", Field).text = "Every record of this session is saved."
+
+    def action_leave_field(self) -> None:
+        """Esc in the path field: keys go back to the screen (q quits)."""
+        self.set_focus(None)
 
     def action_quit(self) -> None:
         """Quit; with records still unsaved, ask first."""
