@@ -102,16 +102,17 @@ def prepare_log_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return path
 
 
-def check_writable(
-    path: str | os.PathLike[str], *, create_folder: bool = False, other: str = "give another file with --log"
-) -> None:
+def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False) -> None:
     """Raise LogError unless records can be appended to `path`; creates the file (empty) if missing.
 
     Refuses a folder, a device or pipe, a file another program wrote, and a log from a newer version of
-    circuit-timer (which is never written to, so it cannot be damaged). `other` is the way out the
-    messages offer (the summary's rescue field asks for another path, not `--log`).
+    circuit-timer (which is never written to, so it cannot be damaged).
     """
-    path = Path(path)
+    _check_writable(Path(path), create_folder, "give another file with --log")
+
+
+def _check_writable(path: Path, create_folder: bool, other: str) -> None:
+    """`check_writable`, offering `other` as the way out (the rescue field asks for another file)."""
     bad = control_character(path)
     if bad:  # a pasted newline or escape sequence: never create such a file, never echo it raw
         raise LogError(
@@ -467,7 +468,7 @@ class SessionLog:
         `history --log main --log other` merges the two (same session id).
         """
         target = Path(path)
-        check_writable(target, other="choose another file")
+        _check_writable(target, False, "choose another file")
         with self._lock:
             records = list(self.pending)
             if self._start_record is not None and self._start_record not in records:
