@@ -1,0 +1,98 @@
+# ruff: noqa: RUF002, RUF003 (the table is typeset for people: ×, ÷, −, –)
+"""Circuit files the benchmark runs, written fresh into a temporary folder (nothing generated is committed).
+
+Every circuit is plain TOML in the documented format, so each one is also a fixture a person can open:
+`python -m tests.perf.inputs OUTDIR` writes them all.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+CPU_NAME = "Bench CPU one long set"
+TIMING_NAME = "Bench timing short phases"
+CUE_NAME = "Bench cues"
+LONG_NAME = "Bench forty minutes"
+BIG_NAME = "Bench largest valid"
+CEILING_NAME = "Bench every count at its maximum"
+TOO_BIG_NAME = "Bench 500 stations"
+
+
+def _station(i: int, work: str, rest: str, *, lift: bool = False, sets: int = 1) -> str:
+    load = f'lift = "lift{i % 10}"\nload = "{20 + i % 20}%"' if lift else 'load = "bodyweight"'
+    return f'[[station]]\nexercise = "Move {i}"\n{load}\nwork = "{work}"\nrest = "{rest}"\nsets = {sets}\n'
+
+
+def cpu_circuit(work_s: int) -> str:
+    """One work set of `work_s` seconds, no get-ready: the countdown the CPU row samples."""
+    return (
+        f'name = "{CPU_NAME}"\nprepare = 0\n\n'
+        f'[[station]]\nexercise = "Quarter squat"\nload = "bodyweight"\nwork = {work_s}\n'
+    )
+
+
+def timing_circuit() -> str:
+    """160 s: get ready 3 s, then 4 rounds × 5 stations of 5 s work / 3 s rest: 39 phase changes, 20 sets."""
+    stations = "\n".join(_station(i, "5s", "3s") for i in range(1, 6))
+    return f'name = "{TIMING_NAME}"\nprepare = 3\nrounds = 4\n\n{stations}'
+
+
+def cue_circuit() -> str:
+    """64 s: get ready 3 s, then 2 rounds × 4 stations of 5 s work / 3 s rest: a cue nearly every second."""
+    stations = "\n".join(_station(i, "5s", "3s") for i in range(1, 5))
+    return f'name = "{CUE_NAME}"\nprepare = 3\nrounds = 2\n\n{stations}'
+
+
+def long_circuit() -> str:
+    """40:00: get ready 30 s, then 4 rounds × 5 stations of 1:30 work / 0:30 rest (none at the end)."""
+    stations = "\n".join(_station(i, "1:30", "0:30") for i in range(1, 6))
+    return f'name = "{LONG_NAME}"\nprepare = 30\nrounds = 4\n\n{stations}'
+
+
+def _many(name: str, stations: int, rounds: int, sets: int = 1) -> str:
+    e1rm = "\n".join(f"lift{i} = {60 + 5 * i}" for i in range(10))
+    body = "\n".join(_station(i, "2:00", "1:00", lift=i % 2 == 0, sets=sets) for i in range(1, stations + 1))
+    return (
+        f'name = "{name}"\nunits = "kg"\nrounds = {rounds}\nround_rest = "3:00"\n\n[e1rm]\n{e1rm}\n\n{body}'
+    )
+
+
+def largest_valid_circuit() -> str:
+    """The format's ceiling: 100 stations × 50 rounds (5 000 timed sets), half of them loaded from an e1RM."""
+    return _many(BIG_NAME, 100, 50)
+
+
+def ceiling_circuit() -> str:
+    """Every count at its maximum: 100 stations × 20 sets × 50 rounds (100 000 timed sets)."""
+    return _many(CEILING_NAME, 100, 50, sets=20)
+
+
+def too_many_stations_circuit() -> str:
+    """500 stations: over the format's limit of 100, so `check` must refuse it with a clear message."""
+    return _many(TOO_BIG_NAME, 500, 1)
+
+
+def write_all(folder: Path, *, cpu_work_s: int = 120) -> dict[str, Path]:
+    """Write every bench circuit into `folder`; returns {role: path}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {
+        "cpu": cpu_circuit(cpu_work_s),
+        "timing": timing_circuit(),
+        "cues": cue_circuit(),
+        "long": long_circuit(),
+        "largest": largest_valid_circuit(),
+        "ceiling": ceiling_circuit(),
+        "too_big": too_many_stations_circuit(),
+    }
+    paths = {}
+    for role, text in texts.items():
+        path = folder / f"bench-{role}.toml"
+        path.write_text(text, encoding="utf-8")
+        paths[role] = path
+    return paths
+
+
+if __name__ == "__main__":
+    for role, path in write_all(Path(sys.argv[1] if len(sys.argv) > 1 else "bench-circuits")).items():
+        print(f"{role:8} {path}")
