@@ -26,7 +26,7 @@ from timer import circuit as circuit_module
 from timer import replog
 from timer.circuit import MAX_PROBLEMS, Athlete, Circuit, load_athlete, load_circuit
 from timer.errors import InputError, LogError
-from timer.plan import build_plan
+from timer.plan import MAX_WORK_PHASES, build_plan
 from timer.replog import SessionLog, check_writable, prepare_log_path
 
 from .conftest import REPO
@@ -154,8 +154,12 @@ def test_any_number_anywhere_gives_a_model_or_a_clean_error(tmp_path: Path, key:
     path = write(tmp_path, with_value(key, text).encode())
     model = load_or_clean_error(load_circuit, path, str(path))
     if model is not None:
-        plan = build_plan(model, label=str(path))
-        assert 0 < plan.total_s <= 50 * 100 * 20 * 2 * 3600 + 3600
+        try:
+            plan = build_plan(model, label=str(path))
+        except InputError as exc:
+            assert_clean(str(exc), str(path))
+            return
+        assert 0 < plan.total_s <= 2 * MAX_WORK_PHASES * 3600 + 3600
 
 
 positive = st.floats(min_value=0, max_value=3000, allow_nan=False, allow_infinity=False) | st.sampled_from(
@@ -280,6 +284,38 @@ def test_every_distinct_unknown_key_is_reported(write_toml) -> None:
     lines = str(caught.value).splitlines()
     for key in ("nmae", "rouns", "rset", "setz"):
         assert sum(f'unknown key "{key}"' in line for line in lines) == 1, key
+
+
+@pytest.mark.parametrize(
+    ("rounds", "sets", "parts"),
+    [(50, 20, 0), (50, 20, 20), (20, 1, 0)],
+    ids=["100 000 sets", "2 million parts", "2000 sets: the most allowed"],
+)
+def test_a_small_file_cannot_ask_for_millions_of_phases(
+    tmp_path: Path, rounds: int, sets: int, parts: int
+) -> None:
+    """Every count within its own limit, multiplied out: 50 rounds x 100 stations x 20 sets x 20 parts made
+    `check` build a 2-million-phase plan from a 100 KB file (600 MB for the 100 000-set one)."""
+    part = "".join('[[station.part]]\nexercise = "p"\nwork = "10s"\n' for _ in range(parts))
+    work = "" if parts else 'work = "1:00"\n'
+    station = (
+        f'[[station]]\nexercise = "S"\n{work}rest = "30s"\nsets = {sets}\ncues = ["a", "b", "c"]\n{part}'
+    )
+    path = write(tmp_path, f'name = "Max"\nrounds = {rounds}\n{station * 100}'.encode())
+    circuit = load_circuit(path)
+    tracemalloc.start()
+    try:
+        try:
+            plan = build_plan(circuit, label=str(path))
+        except InputError as exc:
+            assert str(exc).startswith(f"{path}: has {rounds * 100 * sets * max(1, parts)} timed sets in all")
+            plan = None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MiB"
+    if plan is not None:
+        assert sum(p.is_work for p in plan.phases) == MAX_WORK_PHASES
 
 
 def test_loading_a_pathological_mebibyte_keeps_memory_bounded(tmp_path: Path) -> None:

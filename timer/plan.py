@@ -15,6 +15,9 @@ from timer.errors import InputError, Problem
 
 PhaseKind = Literal["prepare", "work", "rest", "round_rest"]
 LONG_CIRCUIT_S = 2 * 3600
+MAX_WORK_PHASES = 2000
+"""Timed sets (each part of a complex counts) in one session, all rounds together. Every limit of the file
+format allows 50 rounds × 100 stations × 20 sets × 20 parts = 2 million: gigabytes from a 100 KB file."""
 MIN_E1RM = 1.0
 """An e1RM below this (kg or lb) is a typo, and percentages of it overflow: such a plan is refused."""
 RANGES_HINT = "outside the strength-endurance ranges: 20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s"
@@ -127,6 +130,18 @@ def build_plan(circuit: Circuit, athlete: Athlete | None = None, label: str = "c
     Raises InputError listing every station whose load cannot be computed.
     """
     label = printable(label)  # the file name as typed: it may hold a newline or an escape sequence
+    work_phases = circuit.rounds * sum(s.sets * max(1, len(s.part)) for s in circuit.station)
+    if work_phases > MAX_WORK_PHASES:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    "",
+                    f"has {work_phases} timed sets in all (rounds × sets × parts of every station); "
+                    f"one session holds at most {MAX_WORK_PHASES}: use fewer rounds or sets",
+                )
+            ]
+        )
     unit = athlete.units if athlete else circuit.units
     increment = resolved_increment(unit, athlete.increment if athlete else circuit.increment)
     e1rms, warnings = _e1rm_table(circuit, athlete, unit, label)
@@ -284,7 +299,7 @@ def _e1rm_table(
                         )
                     )
             if estimate < MIN_E1RM:
-                # The file format allows any weight above 0, but a load's share of a 1e-300 kg e1RM is infinite.
+                # The format allows any weight above 0, but a share of a 1e-300 kg e1RM is infinite.
                 problems.append(
                     Problem(
                         label if source == label else source,
