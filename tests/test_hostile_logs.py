@@ -489,3 +489,36 @@ def test_a_csv_write_that_fails_half_way_leaves_the_old_file_and_no_temp(
         history.export_csv(sessions, out)
     assert out.read_text() == "yesterday's export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.jsonl", "sets.csv"]
+
+
+# ---------------------------------------------------------------- a finished set, gone back into, then quit
+
+
+def test_quitting_a_redo_does_not_undo_a_finished_set(tmp_path: Path, plan: Plan) -> None:
+    """Found by the key-mashing soak: a set finished with 12 reps, `b` went back into it, `q` `y` quit
+    6 s later: the abort record (0 reps) replaced the finished set, so the log said 0 reps and a resume
+    asked for the set again, while the summary had shown it done with 12."""
+    path = tmp_path / "log.jsonl"
+    first, second = [p for p in plan.phases if p.is_work][:2]
+    log = SessionLog(path, clock_start=0.0)
+    log.start(plan, now=0.0)
+    log.set_ended(first, started_t=10, ended_t=190, reps=12, now=190)
+    log.set_ended(first, started_t=200, ended_t=206, reps=0, now=206, ended_by="abort")  # the redo, cut short
+    log.end("aborted", now=206)
+    (session,), problems = read_log(path)
+    assert problems == []
+    logged = session.sets[(first.round, first.station, first.set, first.part)]
+    assert (logged.reps, logged.ended_by) == (12, "time")
+    point = find_resumable(path, name=plan.name)
+    assert point is not None and point.first_phase(plan) == second
+    # An abort that was not a redo still counts, and a finished redo still replaces an earlier abort.
+    log = SessionLog(path, clock_start=0.0)
+    log.start(plan, now=0.0)
+    log.set_ended(first, started_t=10, ended_t=100, reps=7, now=100, ended_by="abort")
+    log.set_ended(first, started_t=10, ended_t=190, reps=15, now=300)  # resumed and done
+    log.set_ended(second, started_t=200, ended_t=250, reps=4, now=250, ended_by="abort")
+    log.end("aborted", now=300)
+    sessions, _ = read_log(path)
+    sets = sessions[-1].sets
+    assert sets[(first.round, first.station, first.set, first.part)].reps == 15
+    assert sets[(second.round, second.station, second.set, second.part)].ended_by == "abort"

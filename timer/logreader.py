@@ -489,7 +489,11 @@ def _on_set(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: boo
         t,
     )
     old = s.sets.get(key)
-    if old is None or t >= old.t:  # a set done again (back, resume) replaces the earlier one
+    # A set done again (back, resume) replaces the earlier one, but a redo cut short by quitting does not
+    # replace a set that was finished: the athlete went back into it, then stopped; the finished set stands
+    # (as it does in the engine and on the summary), and a resume does not ask for it again.
+    redo_abandoned = logged.ended_by == "abort" and old is not None and old.ended_by != "abort"
+    if old is None or (t >= old.t and not redo_abandoned):
         s.sets[key] = logged
     if s.started_at is None:
         s.started_at = _when(r.get("at"))
