@@ -332,3 +332,19 @@ async def test_markup_in_an_athlete_name_is_literal_on_the_overview(
         await pilot.click("#overview-athlete")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_file_names_in_the_picker_are_escaped(tmp_path: Path) -> None:
+    """File names are not checked like file contents: an ESC in a name reached the terminal (picker)."""
+    good = circuit_text(name="Good one")
+    (tmp_path / "ok\x1b[31mred\x07.toml").write_text(good, encoding="utf-8")
+    (tmp_path / "bad\x1b]0;pwned\x07.toml").write_text('name = "x"\n', encoding="utf-8")
+    (tmp_path / "line\nbreak.toml").write_text(good, encoding="utf-8")
+    app = make_app(None, clock=FakeClock(), voice=False, cwd=tmp_path)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "\x1b" not in text and "\x07" not in text
+        assert "bad\\u001b]0;pwned\\u0007.toml  cannot be used" in text
+        assert "ok\\u001b[31mred\\u0007.toml" in text and "line\\u000abreak.toml" in text
+        assert "\x1b" not in app.export_screenshot()
