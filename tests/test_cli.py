@@ -150,3 +150,11 @@ def test_check_does_not_import_textual(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("increment", ["1e-320", "0", "0.001", "500"])
+def test_e1rm_refuses_an_unusable_increment(increment: str, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["e1rm", "100", "5", "--increment", increment])
+    assert info.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err

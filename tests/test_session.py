@@ -362,6 +362,19 @@ def test_set_ended_carries_tapped_reps_and_set_reps_corrects(session: Session, c
         session.set_reps(1, -1)
 
 
+def test_a_correction_during_a_redo_fixes_the_record_not_the_redo(session: Session, clock: FakeClock) -> None:
+    at(session, clock, 12.0)
+    for _ in range(3):
+        session.add_rep(clock())
+    at(session, clock, 56.0)  # the set ended with 3 reps; its rest runs
+    session.back(clock())  # within 2 s of the rest's start: back into the set
+    assert session.phase_index == 1 and session.state(clock()).reps == 0
+    session.set_reps(1, 20)  # the rest's entry is saved as the phase changes
+    assert session.completed_sets[0].reps == 20
+    session.add_rep(clock())
+    assert session.state(clock()).reps == 1  # the redo counts from 0, not from 20
+
+
 def test_every_part_of_a_complex_ends_its_own_set(session: Session, clock: FakeClock) -> None:
     at(session, clock, 80.0)
     session.add_rep(clock())

@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     est.add_argument("reps", type=_reps, metavar="REPS", help="reps done (1-12)")
     est.add_argument("--formula", default="epley", type=str.lower, choices=_formula_names(), help="default: epley")
     est.add_argument("--units", default="kg", choices=["kg", "lb"], help="units of WEIGHT (default kg)")
-    est.add_argument("--increment", type=_positive_float, help="round loads to this (default 2.5 kg / 5 lb)")
+    est.add_argument("--increment", type=_increment, help="round loads to this (default 2.5 kg / 5 lb)")
 
     sub.add_parser("schema", help="print the JSON Schema of circuit files (for editors)")
 
@@ -73,6 +73,13 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not (0 < value < 10_000):
         raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 (and a sensible weight)")
+    return value
+
+
+def _increment(text: str) -> float:
+    value = _positive_float(text)
+    if not 0.01 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0.01 and 100, like 2.5")
     return value
 
 

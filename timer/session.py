@@ -322,7 +322,11 @@ class Session:
             raise ValueError(f"phase {phase_index} is not a work phase")
         if reps < 0:
             raise ValueError(f"reps cannot be negative ({reps})")
-        self._reps[phase_index] = reps
+        # A correction that arrives while the same set is being done again (`b` from its rest) belongs to
+        # the finished record; the redo counts from 0 on its own.
+        redoing = phase_index == self._index and self.status in ("running", "paused")
+        if not redoing:
+            self._reps[phase_index] = reps
         if phase_index in self._sets:
             self._sets[phase_index] = replace(self._sets[phase_index], reps=reps)
 
