@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import pytest
 
 from timer import audio
-from timer.audio import BellPlayer, FilePlayer, NullPlayer, Player, RecordingPlayer, choose_player
+from timer.audio import BellPlayer, FilePlayer, NullPlayer, Player, RecordingPlayer, choose_player, system
 from timer.cues import Cue
 from timer.resources import sound_file
 from timer.sounds import RATE, wav_bytes
@@ -125,12 +125,12 @@ def no_simpleaudio(monkeypatch: pytest.MonkeyPatch) -> None:
 def popen(monkeypatch: pytest.MonkeyPatch) -> type[FakePopen]:
     FakePopen.calls = []
     FakePopen.exit_code = 0
-    monkeypatch.setattr(audio.subprocess, "Popen", FakePopen)
+    monkeypatch.setattr(system.subprocess, "Popen", FakePopen)
     return FakePopen
 
 
 def which_only(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
-    monkeypatch.setattr(audio.shutil, "which", lambda name: f"/usr/bin/{name}" if name in names else None)
+    monkeypatch.setattr(system.shutil, "which", lambda name: f"/usr/bin/{name}" if name in names else None)
 
 
 def voice_file(tmp_path: Path, name: str, frames: bytes) -> Path:
@@ -466,7 +466,7 @@ def test_a_slow_player_start_never_blocks_play(monkeypatch: pytest.MonkeyPatch) 
 
     FakePopen.calls = []
     FakePopen.exit_code = 0
-    monkeypatch.setattr(audio.subprocess, "Popen", SlowPopen)
+    monkeypatch.setattr(system.subprocess, "Popen", SlowPopen)
     player = choose_player(platform="linux")
     assert isinstance(player, FilePlayer)
     for kind in ("count", "count", "go"):

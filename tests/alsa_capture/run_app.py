@@ -23,13 +23,13 @@ def main() -> int:
     if "--without-simpleaudio" in flags:
         sys.modules["simpleaudio"] = None  # type: ignore[assignment]  # `import simpleaudio` raises ImportError
     if "--without-system-players" in flags:
-        from timer import audio
+        from timer.audio import system  # where `system_player` reads it, not the package's re-export
 
-        audio.SYSTEM_PLAYERS = {family: () for family in audio.SYSTEM_PLAYERS}
+        system.SYSTEM_PLAYERS = {family: () for family in system.SYSTEM_PLAYERS}
     if "--loud-alsa" in flags:
-        from timer import audio
+        from timer.audio import alsa  # where the simpleaudio player looks it up, not the package's re-export
 
-        audio.silence_alsa = lambda: False  # type: ignore[assignment]
+        alsa.silence_alsa = lambda: False  # type: ignore[assignment]
     from timer.cli import main as cli_main
 
     return cli_main(cli_args)
