@@ -58,14 +58,35 @@ def _many(name: str, stations: int, rounds: int, sets: int = 1) -> str:
     )
 
 
+def limits() -> tuple[int, int, int | None]:
+    """(stations, rounds, timed sets per session) the format allows, read from the code that enforces them."""
+    from timer import circuit, plan
+
+    rounds = circuit.Circuit.model_fields["rounds"].metadata
+    most_rounds = next((m.le for m in rounds if getattr(m, "le", None) is not None), 50)
+    return circuit.MAX_STATIONS, most_rounds, getattr(plan, "MAX_WORK_PHASES", None)
+
+
+def largest_valid_shape() -> tuple[int, int]:
+    """(stations, rounds) of the biggest circuit `check` accepts: every station, as many rounds as allowed."""
+    stations, rounds, sets = limits()
+    if sets is not None:
+        rounds = min(rounds, sets // stations)
+    return stations, rounds
+
+
 def largest_valid_circuit() -> str:
-    """The format's ceiling: 100 stations × 50 rounds (5 000 timed sets), half of them loaded from an e1RM."""
-    return _many(BIG_NAME, 100, 50)
+    """The biggest circuit the format accepts (100 stations × as many rounds as the set limit allows), half
+    of the stations loaded from an e1RM."""
+    stations, rounds = largest_valid_shape()
+    return _many(BIG_NAME, stations, rounds)
 
 
 def ceiling_circuit() -> str:
-    """Every count at its maximum: 100 stations × 20 sets × 50 rounds (100 000 timed sets)."""
-    return _many(CEILING_NAME, 100, 50, sets=20)
+    """Every count at its maximum: 100 stations × 20 sets × 50 rounds (100 000 timed sets): an 11 KB file
+    asking for far more than one session may hold, which `check` must refuse quickly."""
+    stations, rounds, _ = limits()
+    return _many(CEILING_NAME, stations, rounds, sets=20)
 
 
 def too_many_stations_circuit() -> str:
