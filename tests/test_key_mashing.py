@@ -341,7 +341,7 @@ async def test_quitting_after_going_back_into_a_finished_set_keeps_it(write_toml
         await tick(pilot, clock, 6)
         await pilot.press("space", "space", "space")
         await tick(pilot, clock, 20)  # the set ended: 1 s into the rest
-        await pilot.press("b")  # within 2 s of the rest's start: back to the set itself
+        await pilot.press("b", "b")  # restart the rest, then again at once: back to the set itself
         await tick(pilot, clock, 4)
         screen = run_screen(app)
         assert screen is not None and screen.last_state is not None

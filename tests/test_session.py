@@ -273,13 +273,22 @@ def test_back_restarts_the_phase_and_again_goes_to_the_previous(session: Session
     assert at(session, clock, 31.0).phase.index == 1
 
 
-@pytest.mark.parametrize(("t", "index"), [(56.999, 1), (57.001, 2)])
-def test_back_within_two_seconds_of_a_phase_start_goes_back(
-    session: Session, clock: FakeClock, t: float, index: int
+@pytest.mark.parametrize(("gap", "index"), [(1.999, 1), (2.001, 2)])
+def test_back_pressed_again_within_two_seconds_goes_to_the_previous_phase(
+    session: Session, clock: FakeClock, gap: float, index: int
 ) -> None:
-    at(session, clock, t)
+    at(session, clock, 56.5)  # the rest after the first set began at 55
+    session.back(clock())
+    assert session.phase_index == 2  # one press restarts the rest
+    at(session, clock, 56.5 + gap)
     session.back(clock())
     assert session.phase_index == index
+
+
+def test_a_single_back_right_after_a_phase_change_only_restarts(session: Session, clock: FakeClock) -> None:
+    at(session, clock, 55.2)  # the set ended by itself 0.2 s ago
+    session.back(clock())
+    assert session.phase_index == 2 and session.state(clock()).remaining == 15
 
 
 def test_back_in_the_first_phase_restarts_it(session: Session, clock: FakeClock) -> None:
@@ -290,7 +299,8 @@ def test_back_in_the_first_phase_restarts_it(session: Session, clock: FakeClock)
 
 def test_a_work_set_done_again_ends_again(session: Session, clock: FakeClock) -> None:
     at(session, clock, 56.0)
-    session.back(clock())  # within 2 s of the rest's start: back to the work set
+    session.back(clock())
+    session.back(clock())  # pressed again: back to the work set
     state = at(session, clock, 56.0 + 45)
     assert [(e.phase.index, e.ended_t) for e in of(state.events, SetEnded)] == [(1, 101.0)]
     assert [s.ended_t for s in session.completed_sets] == [101.0]
@@ -367,7 +377,8 @@ def test_a_correction_during_a_redo_fixes_the_record_not_the_redo(session: Sessi
     for _ in range(3):
         session.add_rep(clock())
     at(session, clock, 56.0)  # the set ended with 3 reps; its rest runs
-    session.back(clock())  # within 2 s of the rest's start: back into the set
+    session.back(clock())
+    session.back(clock())  # pressed again: back into the set
     assert session.phase_index == 1 and session.state(clock()).reps == 0
     session.set_reps(1, 20)  # the rest's entry is saved as the phase changes
     assert session.completed_sets[0].reps == 20

@@ -166,6 +166,7 @@ class Session:
         self._phase_start_t = 0.0  # session time at which the current phase began
         self._cues: list[Cue] = []  # current phase's cues not yet played, by time
         self._cues_done_upto = -1.0  # phase-relative time up to which cues have been handled
+        self._backed_into: int | None = None  # the phase the last `back` restarted, until another change
         self._reps: dict[int, int] = {}
         self._sets: dict[int, SetEnded] = {}
         self._events: list[Event] = []
@@ -276,15 +277,19 @@ class Session:
             self._enter(self._index + 1, a, t, "skip", previous=phase)
 
     def back(self, now: float) -> None:
-        """Restart the current phase; within BACK_AGAIN_S of its start, go to the previous phase instead."""
+        """Restart the current phase; pressed again within BACK_AGAIN_S, go to the previous phase instead.
+
+        Only a second press goes further back: a single `b` just after a phase changed by itself restarts
+        the new phase, so an athlete never lands in the set they have just finished by accident.
+        """
         now = self._advance(now)
         if self.status not in ("running", "paused"):
             return
         a, t = self._running(now), self._t(now)
-        target = self._index
-        if a - self._phase_start_a < BACK_AGAIN_S and self._index > 0:
-            target -= 1
+        again = self._backed_into == self._index and a - self._phase_start_a < BACK_AGAIN_S
+        target = self._index - 1 if again and self._index > 0 else self._index
         self._enter(target, a, t, "back", previous=self.phase)
+        self._backed_into = target
 
     def extend_rest(self, now: float, seconds: float) -> bool:
         """Lengthen the current prepare/rest/round-rest phase by `seconds` (later ones shift); else False."""
@@ -383,6 +388,7 @@ class Session:
 
     def _enter(self, index: int, a: float, t: float, reason: str, *, previous: Phase | None) -> None:
         self._index = index
+        self._backed_into = None  # `back` sets it again after entering
         self._phase_start_a, self._phase_start_t = a, t
         if self.phase.is_work:
             self._reps[index] = 0  # a set done again is counted again
