@@ -123,8 +123,8 @@ def sub(old: str, new: str) -> str:
         (sub("rounds = 2", "rounds = 2.5"), "rounds must be a whole number, not 2.5"),
         (sub('rest = "1:30"', 'rest = "1:30"\nsets = 0'), 'station 1 "Quarter squat": sets must be at least 1, not 0'),
         (sub('rest = "1:30"', 'rest = "1:30"\nsets = 21'), 'station 1 "Quarter squat": sets must be at most 20, not 21'),
-        (sub('work = "3:00"', 'work = "61:00"'), 'station 1 "Quarter squat": work "61:00" is over 60 minutes; split it into several sets'),
-        (sub('rest = "1:30"', 'rest = "2h"'), 'station 1 "Quarter squat": rest "2h" is over 60 minutes; split it into several sets'),
+        (sub('work = "3:00"', 'work = "61:00"'), 'station 1 "Quarter squat": work "61:00" is over 60 minutes, the longest a work set or a rest may be'),
+        (sub('rest = "1:30"', 'rest = "2h"'), 'station 1 "Quarter squat": rest "2h" is over 60 minutes, the longest a work set or a rest may be'),
         (sub('work = "3:00"', 'work = 0'), 'station 1 "Quarter squat": work is 0 s; a timed set needs at least 1 second'),
         (sub('work = "3:00"', 'work = -30'), 'station 1 "Quarter squat": work -30 is negative: a duration must be 0 or more seconds'),
         (sub('rest = "1:30"', 'rest = "-0:30"'), 'station 1 "Quarter squat": rest "-0:30" is negative: a duration must be 0 or more seconds'),
@@ -154,7 +154,7 @@ def test_every_problem_is_reported_at_once(write_toml) -> None:
 
 
 def test_no_stations(write_toml) -> None:
-    assert errors_of(write_toml, 'name = "Empty"\n') == ["station is missing; add it"]
+    assert errors_of(write_toml, 'name = "Empty"\n') == ["has no [[station]] tables; add at least one"]
     assert errors_of(write_toml, 'name = "Empty"\nstation = []\n') == ["has no stations"]
 
 
@@ -218,3 +218,16 @@ def test_athlete_profile(write_toml) -> None:
     bad = write_toml('name = "Ann"\nunit = "lb"\n', "bad.toml")
     with pytest.raises(InputError, match='unknown key "unit" \\(did you mean "units"\\?\\)'):
         load_athlete(bad)
+
+
+@pytest.mark.parametrize("key", ['cadence = 20', "reps = 30"])
+def test_a_complex_takes_cadence_and_reps_on_its_parts(write_toml, key: str) -> None:
+    text = sub('exercise = "Complex"\nrest = "1:30"', f'exercise = "Complex"\nrest = "1:30"\n{key}')
+    assert errors_of(write_toml, text) == [
+        'station 2 "Complex": a station with parts takes cadence and reps on each part, not on the station'
+    ]
+
+
+def test_list_entries_are_named_in_the_singular(write_toml) -> None:
+    text = sub('rest = "1:30"', 'rest = "1:30"\ncues = ["ok", "' + "y" * 90 + '"]')
+    assert errors_of(write_toml, text) == ['station 1 "Quarter squat": cue 2 is 90 characters long; the limit is 80']

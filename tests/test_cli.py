@@ -158,3 +158,21 @@ def test_e1rm_refuses_an_unusable_increment(increment: str, capsys) -> None:
         main(["e1rm", "100", "5", "--increment", increment])
     assert info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_output_to_an_ascii_terminal_does_not_crash(tmp_path: Path) -> None:
+    demo = bundled_circuits()[0]
+    env = {**__import__("os").environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run(
+        [sys.executable, "-m", "timer", "check", str(demo)], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 round ? 3 stations" in done.stdout  # "×" became "?" instead of a UnicodeEncodeError
+    assert "Traceback" not in done.stderr
+
+
+def test_check_reads_the_profile_once_and_names_it(write_toml, capsys) -> None:
+    circuit = write_toml(GOOD)
+    profile = write_toml('name = "Ann"\nunit = "lb"\n', "ann.toml")
+    assert main(["check", str(circuit), str(circuit), "--athlete", str(profile)]) == 1
+    assert capsys.readouterr().err == f'{profile}: unknown key "unit" (did you mean "units"?)\n'

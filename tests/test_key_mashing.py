@@ -20,7 +20,7 @@ from textual.app import App
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
-from timer.cli import load_plan
+from timer.plan import load_plan
 from timer.clock import FakeClock
 from timer.replog import read_log
 from timer.ui.app import CircuitApp, make_app

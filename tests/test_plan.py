@@ -139,7 +139,7 @@ def test_a_percentage_needs_an_e1rm_for_its_lift() -> None:
     with pytest.raises(InputError) as info:
         build_plan(circuit(e1rm={}), label="c.toml")
     assert str(info.value) == (
-        'c.toml: station 1 "A": lift "squat" has no e1RM; add squat = <kg or lb> to the c.toml\'s [e1rm] table'
+        'c.toml: station 1 "A": lift "squat" has no e1RM; add squat = <kg or lb> to the [e1rm] table of c.toml'
     )
 
 
@@ -208,3 +208,20 @@ def test_json_has_the_documented_keys() -> None:
 def test_summary_line_uses_singular_and_plural() -> None:
     assert build_plan(circuit()).summary_line() == "T: 1 round × 2 stations, total 4:40"
     assert build_plan(circuit(rounds=3)).summary_line().startswith("T: 3 rounds × 2 stations")
+
+
+def test_a_profile_without_a_lift_the_circuit_loads_is_warned_about() -> None:
+    athlete = Athlete(name="Ann", e1rm={"other": 50})
+    plan = build_plan(circuit(), athlete, label="c.toml", athlete_label="ann.toml")
+    assert plan.phases[1].load == 30.0  # the circuit's own 100 kg still gives a load
+    assert plan.warnings == (
+        'ann.toml: e1rm "squat": is missing, so the circuit\'s own value is used; add squat = <kg> '
+        "to the profile for loads that fit this athlete",
+    )
+
+
+def test_problems_in_a_profile_name_its_file() -> None:
+    athlete = Athlete(name="Ann", e1rm={"squat": 0.5})
+    with pytest.raises(InputError) as info:
+        build_plan(circuit(), athlete, label="c.toml", athlete_label="ann.toml")
+    assert str(info.value).startswith('ann.toml: e1rm "squat": an e1RM of 0.5 kg is too light')

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from timer.cli import load_plan
+from timer.plan import load_plan
 from timer.clock import FakeClock
 from timer.ui import signals
 from timer.ui.app import CircuitApp, make_app

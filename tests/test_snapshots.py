@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from timer.audio import RecordingPlayer
-from timer.cli import load_plan
+from timer.plan import load_plan
 from timer.clock import FakeClock
 from timer.ui.app import CircuitApp, make_app
 

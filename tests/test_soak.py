@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from timer.cli import load_plan
+from timer.plan import load_plan
 from timer.clock import FakeClock
 from timer.replog import SessionLog, read_log
 from timer.session import Session

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from timer.audio import RecordingPlayer
-from timer.cli import load_plan
+from timer.plan import load_plan
 from timer.clock import FakeClock
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.screens.confirm import ConfirmQuit

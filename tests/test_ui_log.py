@@ -18,7 +18,7 @@ from textual.app import App
 from textual.widgets import DataTable, Input
 
 from timer import replog
-from timer.cli import load_plan
+from timer.plan import load_plan
 from timer.clock import FakeClock
 from timer.plan import Plan
 from timer.replog import SessionLog, read_log

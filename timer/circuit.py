@@ -141,7 +141,7 @@ def _duration(value: object) -> int:
         raise ValueError(f"{_show(value)} is not a duration (use M:SS, like 2:30, or seconds, like 90s)")
     seconds = parse_duration(value)
     if seconds > MAX_PHASE_S:
-        raise ValueError(f"{_show(value)} is over 60 minutes; split it into several sets")
+        raise ValueError(f"{_show(value)} is over 60 minutes, the longest a work set or a rest may be")
     return seconds
 
 
@@ -249,6 +249,8 @@ class Station(_Movement):
                 )
             if self.load is not None or self.lift is not None:
                 raise ValueError("a station with parts takes lift and load on each part, not on the station")
+            if self.cadence is not None or self.reps is not None:
+                raise ValueError("a station with parts takes cadence and reps on each part, not on the station")
         elif self.work is None:
             raise ValueError('has no work time; add work = "2:00" (or parts)')
         if self.set_seconds == 0:
@@ -449,7 +451,8 @@ def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) ->
                 i += 1
             continue
         if isinstance(item, int):
-            key = f"{key} {item + 1}" if key else str(item + 1)
+            # `cues 2` reads as "cue 2" to a person
+            key = f"{key.removesuffix('s')} {item + 1}" if key else str(item + 1)
         else:
             key = str(item)
             node = node.get(item) if isinstance(node, dict) else None
@@ -476,6 +479,8 @@ def _describe(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> s
         hint = f' (did you mean "{close[0]}"?)' if close else f" (known keys: {', '.join(known)})"
         return f'unknown key "{name}"{hint}'
     if kind == "missing":
+        if name == "station":
+            return "has no [[station]] tables; add at least one"
         return f"{name} is missing; add it" if name else "something required is missing"
     if kind == "value_error":
         message = str(ctx.get("error", err["msg"]))

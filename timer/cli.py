@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from timer.circuit import Athlete
     from timer.logreader import ResumePoint
     from timer.plan import Plan
 
@@ -95,6 +94,10 @@ def _reps(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `circuit-timer` and `python -m timer`; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # `×`, `→` and sparklines must not crash output to an ASCII terminal or a Windows redirect.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     args = _parser().parse_args(argv)
     handlers = {
         None: cmd_pick,
@@ -115,28 +118,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def load_plan(file: str, athlete_file: str | None) -> Plan:
-    """Load a circuit (and an athlete profile) and build its plan; InputError for any problem."""
-    from timer.circuit import load_athlete, load_circuit
-    from timer.plan import build_plan
-
-    circuit = load_circuit(file)
-    athlete: Athlete | None = load_athlete(athlete_file) if athlete_file else None
-    return build_plan(circuit, athlete, label=file)
-
-
 def _report_error(exc: Exception) -> int:
     print(str(exc), file=sys.stderr)
     return 1
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from timer.circuit import load_athlete, load_circuit
     from timer.errors import InputError
+    from timer.plan import build_plan
 
+    try:
+        athlete = load_athlete(args.athlete) if args.athlete else None  # once, not once per file
+    except InputError as exc:
+        return _report_error(exc)
     failed = False
     for file in args.files:
         try:
-            plan = load_plan(file, args.athlete)
+            plan = build_plan(load_circuit(file), athlete, label=file, athlete_label=args.athlete or "")
         except InputError as exc:
             failed = True
             _report_error(exc)
@@ -150,6 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     from timer.durations import format_duration
     from timer.errors import InputError
+    from timer.plan import load_plan
 
     try:
         plan = load_plan(args.file, args.athlete)
@@ -208,6 +208,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Validate everything before any UI appears, then run the live session."""
     from timer.errors import CircuitTimerError
+    from timer.plan import load_plan
 
     try:
         plan = load_plan(args.file, args.athlete)

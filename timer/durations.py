@@ -16,7 +16,7 @@ def parse_duration(value: object) -> int:
     seconds (`150` or `"150"`). Raises ValueError with a message for the coach.
     """
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a duration ({_HINT})")
+        raise ValueError(f"{'true' if value else 'false'} is not a duration ({_HINT})")
     if isinstance(value, int):
         if value < 0:
             raise ValueError(f"{value} is negative: a duration must be 0 or more seconds")

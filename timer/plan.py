@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from timer import e1rm
-from timer.circuit import Athlete, Circuit, Load, Station, printable, resolved_increment
+from timer.circuit import (
+    Athlete,
+    Circuit,
+    Load,
+    Station,
+    load_athlete,
+    load_circuit,
+    printable,
+    resolved_increment,
+)
 from timer.durations import format_duration
 from timer.errors import InputError, Problem
 
@@ -124,12 +133,16 @@ class _Resolved:
     bodyweight: bool
 
 
-def build_plan(circuit: Circuit, athlete: Athlete | None = None, label: str = "circuit") -> Plan:
+def build_plan(
+    circuit: Circuit, athlete: Athlete | None = None, label: str = "circuit", athlete_label: str = "athlete profile"
+) -> Plan:
     """Expand `circuit` into its timeline with loads for `athlete` (or the circuit's own e1RM values).
 
-    Raises InputError listing every station whose load cannot be computed.
+    `label` and `athlete_label` name the two files in messages. Raises InputError listing every station
+    whose load cannot be computed.
     """
     label = printable(label)  # the file name as typed: it may hold a newline or an escape sequence
+    athlete_label = printable(athlete_label)
     work_phases = circuit.rounds * sum(s.sets * max(1, len(s.part)) for s in circuit.station)
     if work_phases > MAX_WORK_PHASES:
         raise InputError(
@@ -144,7 +157,7 @@ def build_plan(circuit: Circuit, athlete: Athlete | None = None, label: str = "c
         )
     unit = athlete.units if athlete else circuit.units
     increment = resolved_increment(unit, athlete.increment if athlete else circuit.increment)
-    e1rms, warnings = _e1rm_table(circuit, athlete, unit, label)
+    e1rms, warnings = _e1rm_table(circuit, athlete, unit, label, athlete_label)
     problems: list[Problem] = []
 
     def resolve(where: str, lift: str | None, load: Load | None) -> _Resolved:
@@ -156,9 +169,9 @@ def build_plan(circuit: Circuit, athlete: Athlete | None = None, label: str = "c
                 problems.append(Problem(label, where, f'load "{load.value:g}%" needs lift = "..." naming an e1RM'))
                 return _Resolved(None, None, False)
             if max_for_lift is None:
-                source = f"{label}'s [e1rm] table" + (" or the athlete profile" if athlete else "")
+                source = f"the [e1rm] table of {label}" + (f" or of {athlete_label}" if athlete else "")
                 problems.append(
-                    Problem(label, where, f'lift "{lift}" has no e1RM; add {lift} = <kg or lb> to the {source}')
+                    Problem(label, where, f'lift "{lift}" has no e1RM; add {lift} = <kg or lb> to {source}')
                 )
                 return _Resolved(None, None, False)
             assert load.value is not None
@@ -272,15 +285,36 @@ def describe_load(load: float | None, unit: str, pct: float | None, *, bodyweigh
 
 
 def _e1rm_table(
-    circuit: Circuit, athlete: Athlete | None, unit: str, label: str
+    circuit: Circuit, athlete: Athlete | None, unit: str, label: str, athlete_label: str
 ) -> tuple[dict[str, float], list[str]]:
-    """Every lift's e1RM in `unit`: the circuit's values, overridden by the athlete's."""
+    """Every lift's e1RM in `unit`: the circuit's values, overridden by the athlete's.
+
+    With a profile, a lift the circuit loads by percentage but the profile lacks falls back to the
+    circuit's value — which is usually an example athlete's — so it is warned about.
+    """
     table: dict[str, float] = {}
     warnings: list[str] = []
     problems: list[Problem] = []
     sources: list[tuple[str, Any, str]] = [(circuit.units, circuit.e1rm, label)]
     if athlete:
-        sources.append((athlete.units, athlete.e1rm, "athlete profile"))
+        sources.append((athlete.units, athlete.e1rm, athlete_label))
+        used = {
+            move.lift
+            for station in circuit.station
+            for move in (station.part or [station])
+            if move.lift and move.load is not None and move.load.kind == "percent"
+        }
+        for lift in sorted(used & set(circuit.e1rm) - set(athlete.e1rm)):
+            warnings.append(
+                str(
+                    Problem(
+                        athlete_label,
+                        f'e1rm "{lift}"',
+                        f"is missing, so the circuit's own value is used; add {lift} = <{athlete.units}> "
+                        "to the profile for loads that fit this athlete",
+                    )
+                )
+            )
     for source_unit, values, source in sources:
         for lift, value in values.items():
             if isinstance(value, (int, float)):
@@ -322,3 +356,9 @@ def _coaching_warnings(label: str, where: str, station: Station, entries: list[A
         if res.pct is not None and not 20 <= res.pct <= 60:
             out.append(str(Problem(label, spot, f"{e1rm.format_weight(res.pct)}% e1RM is {RANGES_HINT}")))
     return out
+
+
+def load_plan(file: str, athlete_file: str | None = None) -> Plan:
+    """Load a circuit file (and an athlete profile) and build its plan; InputError for any problem."""
+    athlete = load_athlete(athlete_file) if athlete_file else None
+    return build_plan(load_circuit(file), athlete, label=file, athlete_label=athlete_file or "athlete profile")

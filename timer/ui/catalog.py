@@ -43,7 +43,7 @@ def candidate_files(cwd: Path) -> list[tuple[Path, str]]:
 
 def load_entries(cwd: Path | None = None) -> list[Entry]:
     """Every candidate file, loaded (or with its first problem) for the picker."""
-    from timer.cli import load_plan
+    from timer.plan import load_plan
 
     entries = []
     for path, source in candidate_files(cwd or Path.cwd()):
