@@ -16,8 +16,11 @@ import json
 import os
 import re
 import stat
+import subprocess
+import sys
 import tempfile
 import threading
+import time
 import tracemalloc
 from argparse import Namespace
 from dataclasses import replace
@@ -522,3 +525,145 @@ def test_quitting_a_redo_does_not_undo_a_finished_set(tmp_path: Path, plan: Plan
     sets = sessions[-1].sets
     assert sets[(first.round, first.station, first.set, first.part)].reps == 15
     assert sets[(second.round, second.station, second.set, second.part)].ended_by == "abort"
+
+
+# ---------------------------------------------------------------- numbers and dates no session has
+
+
+def run_history(*args: str) -> subprocess.CompletedProcess[str]:
+    """`circuit-timer history` in a subprocess, in a zone west of UTC (where year 1 underflows)."""
+    return subprocess.run(
+        [sys.executable, "-m", "timer", "history", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TZ": "America/New_York", "CIRCUIT_TIMER_LOG": "/nonexistent-folder/log.jsonl"},
+        errors="replace",
+    )
+
+
+BAD_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e308", "-1e308", "1e400", "1" + "0" * 400, "1000000001"]
+
+
+@pytest.mark.parametrize("field", ["t", "load", "pct_e1rm", "target_s", "started_t", "ended_t", "reps", "round"])
+@pytest.mark.parametrize("number", BAD_NUMBERS)
+def test_numbers_no_session_has_are_bad_values(tmp_path: Path, plan: Plan, field: str, number: str) -> None:
+    """NaN, Infinity and 1e308 used to be read as numbers: `history` then died in `round(total)` and the CSV
+    held nan and inf. Such a line is now reported and skipped like any record with values of the wrong kind."""
+    path = tmp_path / "log.jsonl"
+    log = log_session(path, plan, sets=2)
+    clean, _ = read_log(path)
+    record = {"v": 1, "type": "set", "session": log.session_id, "t": 999, "round": 1, "station": 2, "set": 1,
+              "load": 20.0, "unit": "kg", "reps": 5, "started_t": 1.0, "ended_t": 2.0}  # fmt: skip
+    line = json.dumps(record).replace(f'"{field}": {json.dumps(record.get(field))}', f'"{field}": {number}')
+    if field not in record:
+        line = line[:-1] + f', "{field}": {number}}}'
+    assert number in line
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
+    sessions, problems = read_log(path)
+    assert summary(sessions) == summary(clean)
+    assert [(p.where, p.message) for p in problems] == [
+        (f"line {len(path.read_bytes().splitlines())}", logreader._MESSAGES["values"])
+    ]
+    out = io.StringIO()
+    history.write_csv(sessions, out)
+    assert history.sessions_table(sessions)
+    assert not re.search(r"nan|inf", out.getvalue(), re.IGNORECASE)
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e308"])
+@pytest.mark.parametrize("field", ["total_s", "planned_s"])
+def test_totals_no_session_has_are_bad_values(tmp_path: Path, plan: Plan, field: str, value: str) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, plan, sets=1, status=None)
+    kind = "session_end" if field == "total_s" else "session_start"
+    text = path.read_text()
+    session_id = json.loads(text.splitlines()[0])["session"]
+    extra = '"status": "completed", ' if kind == "session_end" else ""
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f'{{"v": 1, "type": "{kind}", "session": "{session_id}", "t": 5, {extra}"{field}": {value}}}\n')
+    (session,), problems = read_log(path)
+    assert len(problems) == 1 and "wrong kind" in problems[0].message
+    assert session.status == "unfinished" and session.total_s is None
+    assert history.sessions_table([session])
+
+
+WILD_DATES = [
+    "0001-01-01T00:00:00Z",
+    "0001-01-01T00:00:00",
+    "1969-12-31T23:59:59Z",
+    "1970-01-01T00:30:00+01:00",  # 1969 in UTC
+    "9999-12-31T23:59:59Z",
+    "9998-12-31T23:00:00-05:00",  # 9999 in UTC
+]
+
+
+@pytest.mark.parametrize("at", WILD_DATES)
+def test_dates_no_session_has_are_unknown(tmp_path: Path, plan: Plan, at: str, monkeypatch) -> None:
+    """`history` (table and CSV) and the resume overview turned the date to local time and died with
+    OverflowError on year 1 or 9999. Such a date is now unknown; the records themselves are kept."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        path = tmp_path / "log.jsonl"
+        log = log_session(path, plan, sets=2, status="aborted")
+        text = re.sub(r'"at": "[^"]*"', f'"at": "{at}"', path.read_text())
+        path.write_text(text)
+        (session,), problems = read_log(path)
+        assert problems == []
+        assert session.id == log.session_id and session.started_at is None and len(session.sets) == 2
+        assert "\n?  " in history.sessions_table([session])
+        out = io.StringIO()
+        history.write_csv([session], out)
+        assert len(list(csv.reader(io.StringIO(out.getvalue())))) == 3
+        point = find_resumable(path, name=plan.name)
+        assert point is not None and point.started_at is None
+        assert point.describe(plan).startswith("Resuming the session: 1 of")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize("at", ["1970-01-01T12:00:00Z", "9998-12-31T12:00:00Z", "2025-03-01T18:00:00+01:00"])
+def test_dates_at_the_edges_are_kept(tmp_path: Path, plan: Plan, at: str) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, plan, sets=1)
+    path.write_text(re.sub(r'"at": "[^"]*"', f'"at": "{at}"', path.read_text()))
+    (session,), _ = read_log(path)
+    assert session.started_at == datetime.fromisoformat(at.replace("Z", "+00:00"))
+    assert history.sessions_table([session]).count("?") == 0
+
+
+def test_history_command_on_wild_numbers_and_dates_prints_warnings_not_tracebacks(
+    tmp_path: Path, plan: Plan
+) -> None:
+    path = tmp_path / "log.jsonl"
+    log = log_session(path, plan, sets=2)
+    sid = log.session_id
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f'{{"v": 1, "type": "session_start", "session": "old", "t": 0, "at": "0001-01-01T00:00:00Z", '
+                f'"circuit": "Old"}}\n')  # fmt: skip
+        f.write(f'{{"v": 1, "type": "set", "session": "old", "t": 3, "at": "9999-12-31T23:59:59Z", "round": 1, '
+                f'"station": 1, "set": 1, "reps": 4, "load": 10}}\n')  # fmt: skip
+        for field, value in [("load", "NaN"), ("load", "Infinity"), ("load", "1e308"), ("reps", "1e400")]:
+            f.write(f'{{"v": 1, "type": "set", "session": "{sid}", "t": 999, "round": 1, "station": 2, '
+                    f'"set": 1, "unit": "kg", "reps": 5, "{field}": {value}}}\n')  # fmt: skip
+        f.write(f'{{"v": 1, "type": "session_end", "session": "old", "t": 9, "status": "completed", '
+                f'"total_s": Infinity}}\n')  # fmt: skip
+    table = run_history("--log", str(path))
+    assert table.returncode == 0 and "Traceback" not in table.stderr, table.stderr
+    bad = [n for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(r"NaN|Infinity|e3|e4", line)]
+    assert len(bad) == 5
+    assert table.stderr == (
+        f"warning: {path}: lines {', '.join(map(str, bad))}: "
+        "a record with values of the wrong kind or out of range; skipped\n"
+    )
+    assert "Old" in table.stdout and "?" in table.stdout
+    for target in ("-", str(tmp_path / "sets.csv")):
+        export = run_history("--log", str(path), "--csv", target)
+        assert export.returncode == 0 and "Traceback" not in export.stderr, export.stderr
+        text = export.stdout if target == "-" else (tmp_path / "sets.csv").read_text()
+        assert text.startswith("date,session,circuit")
+        assert not re.search(r"\bnan\b|\binf\b", text, re.IGNORECASE)
+        assert ",old,Old," in text  # the session with an unknown date: an empty date cell

@@ -350,7 +350,7 @@ def test_garbage_in_the_middle_is_reported_by_line_and_the_rest_kept(tmp_path: P
         "line 6": "written by a newer circuit-timer (log format version 2 or later); skipped. "
         "Update circuit-timer to read these lines",
         "line 8": 'unknown record type "teleport"; skipped',
-        "line 9": "a record with values of the wrong kind; skipped",
+        "line 9": "a record with values of the wrong kind or out of range; skipped",
     }
 
 

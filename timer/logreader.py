@@ -39,6 +39,16 @@ MAX_LINE_BYTES = 1 << 20
 warning without ever being held in memory whole, so a log that is one multi-GB line cannot exhaust memory."""
 
 
+MAX_NUMBER = 1e9
+"""No number in a record of ours is larger than this (a billion seconds is 31 years; no load, rep count or
+round comes near). A line holding NaN, Infinity, 1e308 or a larger number is a bad value: reported and
+skipped, so no sum, rounding or CSV cell downstream ever meets one."""
+
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+"""An `at` date outside these years counts as unknown (shown as `?`): converting year 1 or 9999 to local
+time overflows, and no session of ours took place then. The record itself is kept."""
+
+
 # ---------------------------------------------------------------- lines (shared with the writer's checks)
 
 
@@ -399,7 +409,7 @@ _MESSAGES = {
     "foreign": "not a circuit-timer record (another program's data?); skipped",
     "newer": "written by a newer circuit-timer (log format version 2 or later); skipped. "
     "Update circuit-timer to read these lines",
-    "values": "a record with values of the wrong kind; skipped",
+    "values": "a record with values of the wrong kind or out of range; skipped",
     "long": "a line longer than 1 MiB (no record is); skipped without reading it",
 }
 
@@ -422,14 +432,17 @@ def _problems(path: Path, issues: dict[str, list[int]]) -> list[Problem]:
 
 
 def _number(value: Any) -> float | None:
-    if value is None or type(value) is float or type(value) is int:
+    # `-MAX_NUMBER <= value <= MAX_NUMBER` is also False for NaN, and rules out Infinity and 1e308.
+    if value is None or (
+        (type(value) is float or type(value) is int) and -MAX_NUMBER <= value <= MAX_NUMBER
+    ):
         return value
-    raise ValueError("not a number")
+    raise ValueError("not a number, or not a usable one")
 
 
 def _int(value: Any) -> int:
-    if type(value) is not int:
-        raise ValueError("not a whole number")
+    if type(value) is not int or not -MAX_NUMBER <= value <= MAX_NUMBER:
+        raise ValueError("not a whole number, or not a usable one")
     return value
 
 
@@ -547,9 +560,15 @@ def _when(value: Any) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(value)
-    except ValueError:
+        if not FIRST_YEAR <= when.year <= LAST_YEAR:
+            return None
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        # In range in UTC too (an offset moves the day), so `.astimezone()` to any local zone works.
+        if not FIRST_YEAR <= when.astimezone(UTC).year <= LAST_YEAR:
+            return None
+    except (ValueError, OverflowError):
         return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when
 
 
 def _finish(s: LoggedSession) -> LoggedSession:
