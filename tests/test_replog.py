@@ -247,6 +247,44 @@ def test_abort_logs_the_set_under_way_and_resume_does_it_again(tmp_path: Path, p
     assert point is not None and point.first_phase(plan) == second
 
 
+def test_an_aborted_redo_does_not_change_the_total_reps_of_a_finished_set(tmp_path: Path, plan: Plan) -> None:
+    """Finish a set, correct it to 20, go back into it, tap once, quit: the end record said 1 rep in all
+    (the abort's tally had replaced the finished set's), while the reader and `history` said 20."""
+    path = tmp_path / "log.jsonl"
+    prepare, first, rest, second = plan.phases[:4]
+    log = SessionLog(path, clock_start=0.0, wall=Wall())
+    log.start(plan, now=0.0)
+    log.handle(PhaseChanged(phase=first, previous=prepare, reason="time", t=10.0), 10.0)
+    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=12, skipped=False), 190.0)
+    log.handle(PhaseChanged(phase=rest, previous=first, reason="time", t=190.0), 190.0)
+    log.set_update(first, 20, now=195.0)
+    log.handle(PhaseChanged(phase=first, previous=rest, reason="back", t=196.0), 196.0)
+    log.rep(198.0, count=1)
+    assert log.abort(200.0, reps=1)
+    records = lines(path)
+    assert [r.get("ended_by") for r in records if r["type"] == "set"] == ["time", "abort"]
+    (session,), problems = read_log(path)
+    assert problems == []
+    assert records[-1]["total_reps"] == session.total_reps == session.reps == 20
+    # A resume of that session starts after the finished set, and its end counts the set once.
+    point = find_resumable(path, name=plan.name)
+    assert point is not None and point.first_phase(plan) == second
+    log = SessionLog(path, clock_start=0.0, wall=Wall())
+    log.start(plan, now=0.0, resume=point)
+    log.handle(PhaseChanged(phase=first, previous=second, reason="back", t=1.0), 1.0)
+    log.abort(5.0, reps=3)  # went back into the finished set again, and quit again
+    sessions, _ = read_log(path)
+    assert lines(path)[-1]["total_reps"] == sessions[-1].total_reps == sessions[-1].reps == 20
+    # A set aborted, then aborted again on a later try, counts the later tally.
+    log = SessionLog(path, clock_start=0.0, wall=Wall())
+    log.start(plan, now=0.0)
+    log.handle(PhaseChanged(phase=first, previous=prepare, reason="time", t=10.0), 10.0)
+    log.set_ended(first, started_t=10.0, ended_t=20.0, reps=4, now=20.0, ended_by="abort")
+    log.abort(30.0, reps=6)
+    sessions, _ = read_log(path)
+    assert lines(path)[-1]["total_reps"] == sessions[-1].reps == 6
+
+
 def test_abort_during_a_rest_writes_only_the_end(tmp_path: Path, plan: Plan) -> None:
     path = tmp_path / "log.jsonl"
     first, rest = plan.phases[1:3]

@@ -284,6 +284,7 @@ class SessionLog:
         self._checked = False
         self._offset = 0.0  # a resumed session's time keeps counting from where it stopped
         self._reps: dict[SetKey, int | None] = {}
+        self._finished: set[SetKey] = set()  # sets ended by time or skip: an abort never replaces them
         self._start_record: dict[str, Any] | None = None
         self._open_set: tuple[Phase, float] | None = None  # the work phase under way, from `handle`
         self._lock = threading.Lock()  # the UI may write from a worker thread; records keep their order
@@ -323,6 +324,7 @@ class SessionLog:
         self.session_id = resume.session
         self._offset = resume.last_t
         self._reps = dict(resume.reps)
+        self._finished = set(resume.done)
         first = resume.first_phase(plan)
         where = {k: getattr(first, k) if first else None for k in ("round", "station", "set", "part")}
         record = self._record("session_resume", now, **fields, **{f"from_{k}": v for k, v in where.items()})
@@ -341,10 +343,18 @@ class SessionLog:
     ) -> bool:
         """Write `set` for a work phase (one per part). Times are the engine's session times.
 
-        `ended_by="abort"` records a set cut short by quitting: its reps are kept, and a resume does it again.
+        `ended_by="abort"` records a set cut short by quitting: its reps are kept, and a resume does it again;
+        but a redo of a finished set cut short this way leaves the finished set (and its reps) standing.
         """
         value = logged_reps(reps, phase.target_reps)
-        self._reps[set_key(phase)] = value
+        key = set_key(phase)
+        # The reader's rule: a redo cut short by quitting does not replace a finished set, so its reps
+        # (with any correction) stay in the end record's total, as they do in `history`.
+        if ended_by != "abort":
+            self._finished.add(key)
+            self._reps[key] = value
+        elif key not in self._finished:
+            self._reps[key] = value
         return self._emit(
             self._record(
                 "set",
