@@ -545,11 +545,13 @@ def run_history(*args: str) -> subprocess.CompletedProcess[str]:
 BAD_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e308", "-1e308", "1e400", "1" + "0" * 400, "1000000001"]
 
 
-@pytest.mark.parametrize("field", ["t", "load", "pct_e1rm", "target_s", "started_t", "ended_t", "reps", "round"])
+@pytest.mark.parametrize(
+    "field", ["t", "load", "pct_e1rm", "target_s", "started_t", "ended_t", "reps", "round"]
+)
 @pytest.mark.parametrize("number", BAD_NUMBERS)
 def test_numbers_no_session_has_are_bad_values(tmp_path: Path, plan: Plan, field: str, number: str) -> None:
-    """NaN, Infinity and 1e308 used to be read as numbers: `history` then died in `round(total)` and the CSV
-    held nan and inf. Such a line is now reported and skipped like any record with values of the wrong kind."""
+    """NaN, Infinity and 1e308 used to be read as numbers: `history` then died in `round(total)` and the
+    CSV held nan and inf. Such a line is now reported and skipped as a value of the wrong kind."""
     path = tmp_path / "log.jsonl"
     log = log_session(path, plan, sets=2)
     clean, _ = read_log(path)
@@ -582,7 +584,9 @@ def test_totals_no_session_has_are_bad_values(tmp_path: Path, plan: Plan, field:
     session_id = json.loads(text.splitlines()[0])["session"]
     extra = '"status": "completed", ' if kind == "session_end" else ""
     with open(path, "a", encoding="utf-8") as f:
-        f.write(f'{{"v": 1, "type": "{kind}", "session": "{session_id}", "t": 5, {extra}"{field}": {value}}}\n')
+        f.write(
+            f'{{"v": 1, "type": "{kind}", "session": "{session_id}", "t": 5, {extra}"{field}": {value}}}\n'
+        )
     (session,), problems = read_log(path)
     assert len(problems) == 1 and "wrong kind" in problems[0].message
     assert session.status == "unfinished" and session.total_s is None
@@ -642,18 +646,20 @@ def test_history_command_on_wild_numbers_and_dates_prints_warnings_not_traceback
     log = log_session(path, plan, sets=2)
     sid = log.session_id
     with open(path, "a", encoding="utf-8") as f:
-        f.write(f'{{"v": 1, "type": "session_start", "session": "old", "t": 0, "at": "0001-01-01T00:00:00Z", '
-                f'"circuit": "Old"}}\n')  # fmt: skip
-        f.write(f'{{"v": 1, "type": "set", "session": "old", "t": 3, "at": "9999-12-31T23:59:59Z", "round": 1, '
-                f'"station": 1, "set": 1, "reps": 4, "load": 10}}\n')  # fmt: skip
+        f.write('{"v": 1, "type": "session_start", "session": "old", "t": 0, "at": "0001-01-01T00:00:00Z", '
+                '"circuit": "Old"}\n')  # fmt: skip
+        f.write('{"v": 1, "type": "set", "session": "old", "t": 3, "at": "9999-12-31T23:59:59Z", "round": 1, '
+                '"station": 1, "set": 1, "reps": 4, "load": 10}\n')  # fmt: skip
         for field, value in [("load", "NaN"), ("load", "Infinity"), ("load", "1e308"), ("reps", "1e400")]:
             f.write(f'{{"v": 1, "type": "set", "session": "{sid}", "t": 999, "round": 1, "station": 2, '
                     f'"set": 1, "unit": "kg", "reps": 5, "{field}": {value}}}\n')  # fmt: skip
-        f.write(f'{{"v": 1, "type": "session_end", "session": "old", "t": 9, "status": "completed", '
-                f'"total_s": Infinity}}\n')  # fmt: skip
+        f.write('{"v": 1, "type": "session_end", "session": "old", "t": 9, "status": "completed", '
+                '"total_s": Infinity}\n')  # fmt: skip
     table = run_history("--log", str(path))
     assert table.returncode == 0 and "Traceback" not in table.stderr, table.stderr
-    bad = [n for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(r"NaN|Infinity|e3|e4", line)]
+    bad = [
+        n for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(r"NaN|Infinity|e3|e4", line)
+    ]
     assert len(bad) == 5
     assert table.stderr == (
         f"warning: {path}: lines {', '.join(map(str, bad))}: "

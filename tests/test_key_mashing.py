@@ -233,7 +233,7 @@ def assert_log_agrees(log_path: Path, sets: list) -> None:
         assert (logged.reps or 0) == done.reps, (phase.exercise, phase.round, phase.set, logged, done)
     taps = [n for _, n in session.taps]
     assert all(n is None or n >= 0 for n in taps)
-    if session.status != "unfinished":  # the end record's total is what the reader counts, corrections included
+    if session.status != "unfinished":  # the end record's total: what the reader counts, corrections included
         assert session.total_reps == session.reps, (session.total_reps, session.reps_by_set())
 
 

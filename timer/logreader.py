@@ -433,9 +433,7 @@ def _problems(path: Path, issues: dict[str, list[int]]) -> list[Problem]:
 
 def _number(value: Any) -> float | None:
     # `-MAX_NUMBER <= value <= MAX_NUMBER` is also False for NaN, and rules out Infinity and 1e308.
-    if value is None or (
-        (type(value) is float or type(value) is int) and -MAX_NUMBER <= value <= MAX_NUMBER
-    ):
+    if value is None or ((type(value) is float or type(value) is int) and -MAX_NUMBER <= value <= MAX_NUMBER):
         return value
     raise ValueError("not a number, or not a usable one")
 
