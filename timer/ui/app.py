@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from timer.audio import NullPlayer, Player
 from timer.clock import Clock, monotonic
@@ -90,18 +91,26 @@ class CircuitApp(App[int]):
         return next((s for s in self.screen_stack if isinstance(s, RunScreen) and s.running), None)
 
     def action_interrupt(self) -> None:
-        """Ctrl+C, Ctrl+Q, SIGINT: during a session, ask (asked already: stop and log); otherwise quit."""
+        """Ctrl+C, Ctrl+Q, SIGINT: during a session, ask (asked already: stop and log); otherwise quit.
+
+        The session or summary is looked for anywhere in the stack: the `?` help may be on top of it.
+        """
         run = self.running_session()
+        summary = next((s for s in reversed(self.screen_stack) if isinstance(s, SummaryScreen)), None)
         if isinstance(self.screen, ConfirmQuit):
             self.screen.action_interrupt()
         elif run is not None:
-            while self.screen is not run and isinstance(self.screen, HelpScreen):
-                self.pop_screen()
+            self._close_help_over(run)
             run.action_quit()
-        elif isinstance(self.screen, SummaryScreen):
-            self.screen.action_quit()
+        elif summary is not None:
+            self._close_help_over(summary)
+            summary.action_quit()
         else:
             self.exit(0)
+
+    def _close_help_over(self, screen: Screen[Any]) -> None:
+        while self.screen is not screen and isinstance(self.screen, HelpScreen):
+            self.pop_screen()
 
     def action_suspend(self) -> None:
         """Ctrl+Z: pause the session, then suspend like a shell job (`fg` comes back, still paused)."""
@@ -138,6 +147,20 @@ class CircuitApp(App[int]):
 
     def on_unmount(self) -> None:
         self.ctx.player.close()
+        self._rescue_on_exit()
+
+    def _rescue_on_exit(self) -> None:
+        """The safety net under every way out (a key, `app.quit`, a crash in a handler): records the log
+        could not take go to the rescue file, unless the athlete said "quit anyway" at the summary.
+
+        Runs after the screens are gone, so a session stopped by the unmount has written its end.
+        """
+        recorder = self.ctx.recorder
+        if recorder is None or getattr(recorder, "discarded", False):
+            return
+        note = rescue_unsaved(recorder)
+        if note:  # shown on the terminal after exit, like end_by_signal's note
+            self.exit(self.return_value, self.return_code or 0, note)
 
 
 def make_app(

@@ -40,6 +40,8 @@ class Recorder:
         self._told: str | None = None
         self.ended = False
         """True once `session_end` was handed to the log (completed or aborted)."""
+        self.discarded = False
+        """True once the athlete chose to quit without saving the unsaved records (no rescue file then)."""
 
     @property
     def path(self) -> Path | None:

@@ -184,6 +184,8 @@ class SummaryScreen(Screen[None]):
 
         def decided(quit_now: bool | None) -> None:
             if quit_now:
+                if self.recorder is not None:
+                    self.recorder.discarded = True  # asked and answered: no rescue file behind their back
                 self.app.exit(0)
 
         self.app.push_screen(

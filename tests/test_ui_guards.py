@@ -1,0 +1,135 @@
+"""Guards from the UI review: Ctrl+C over the help at the summary, the rescue file as a safety net on every
+exit, non-circuit TOML files in the picker, the optional voice worker, and the `final` flash being seen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tests.test_ui import SHORT, screen_text
+from tests.test_ui_log import CIRCUIT, Disk, records, run_to, tap
+from timer import voice
+from timer.audio import BellPlayer, NullPlayer, RecordingPlayer
+from timer.clock import FakeClock
+from timer.plan import load_plan
+from timer.ui.app import CircuitApp, make_app
+from timer.ui.recorder import default_rescue_path
+from timer.ui.screens.confirm import ConfirmQuit
+from timer.ui.screens.help import HelpScreen
+from timer.ui.screens.picker import PickerScreen
+from timer.ui.screens.run import RunScreen
+from timer.ui.screens.summary import SummaryScreen
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
+
+
+async def summary_with_unsaved_records(pilot, clock: FakeClock, disk: Disk) -> SummaryScreen:
+    """Run the circuit with the log's disk full from 6 s on: the summary offers to save 2 taps elsewhere."""
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    await run_to(pilot, clock, 6)
+    disk.full = True
+    await tap(pilot, 2)
+    await run_to(pilot, clock, 120)
+    summary = pilot.app.screen
+    assert isinstance(summary, SummaryScreen) and summary.query_one("#rescue-path", Input)
+    return summary
+
+
+# --- Ctrl+C with the help on top of the summary --------------------------------------------------------
+
+
+async def test_ctrl_c_over_the_help_at_the_summary_asks_before_losing_records(
+    write_toml, tmp_path, monkeypatch, home
+) -> None:
+    circuit = write_toml(CIRCUIT)
+    log = tmp_path / "log.jsonl"
+    disk = Disk(monkeypatch, log)
+    clock = FakeClock()
+    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    async with app.run_test(size=(100, 30)) as pilot:
+        summary = await summary_with_unsaved_records(pilot, clock, disk)
+        await pilot.press("escape", "question_mark")  # leave the path field, open the help
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, ConfirmQuit) and "Quit without saving?" in screen_text(app)
+        assert not any(isinstance(s, HelpScreen) for s in app.screen_stack)
+        await pilot.press("ctrl+c")  # not an answer: the records would be lost
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is summary and app.is_running
+        assert not default_rescue_path().exists()
+    # The test then ends the app without an answer: the safety net saves the records rather than lose them.
+    assert next(r["reps"] for r in records(default_rescue_path()) if r["type"] == "set") == 2
+
+
+async def test_any_exit_with_unsaved_records_saves_them_to_the_rescue_file(
+    write_toml, tmp_path, monkeypatch, home
+) -> None:
+    circuit = write_toml(CIRCUIT)
+    log = tmp_path / "log.jsonl"
+    disk = Disk(monkeypatch, log)
+    clock = FakeClock()
+    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await summary_with_unsaved_records(pilot, clock, disk)
+        app.exit(0)  # any way out that does not ask (app.quit, a crash in a handler...)
+        await pilot.pause()
+    saved = records(default_rescue_path())
+    assert saved[0]["type"] == "session_start" and saved[-1]["type"] == "session_end"
+    assert next(r["reps"] for r in saved if r["type"] == "set") == 2
+    assert app.return_code == 0
+
+
+async def test_quit_anyway_at_the_summary_writes_no_rescue_file(
+    write_toml, tmp_path, monkeypatch, home
+) -> None:
+    circuit = write_toml(CIRCUIT)
+    log = tmp_path / "log.jsonl"
+    disk = Disk(monkeypatch, log)
+    clock = FakeClock()
+    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await summary_with_unsaved_records(pilot, clock, disk)
+        await pilot.press("escape", "q", "y")
+        await pilot.pause()
+        assert not app.is_running
+    assert not default_rescue_path().exists()
+
+
+async def test_a_session_ended_by_an_unasked_exit_is_rescued_too(
+    write_toml, tmp_path, monkeypatch, home
+) -> None:
+    circuit = write_toml(CIRCUIT)
+    log = tmp_path / "log.jsonl"
+    disk = Disk(monkeypatch, log)
+    clock = FakeClock()
+    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await run_to(pilot, clock, 6)
+        disk.full = True
+        await tap(pilot, 3)
+        app.exit(0)
+        await pilot.pause()
+    saved = records(default_rescue_path())
+    assert saved[-1]["type"] == "session_end" and saved[-1]["status"] == "aborted"
+    assert [r["reps"] for r in saved if r["type"] == "set"] == [3]
+
