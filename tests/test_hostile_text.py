@@ -338,7 +338,7 @@ async def test_file_names_in_the_picker_are_escaped(tmp_path: Path) -> None:
     """File names are not checked like file contents: an ESC in a name reached the terminal (picker)."""
     good = circuit_text(name="Good one")
     (tmp_path / "ok\x1b[31mred\x07.toml").write_text(good, encoding="utf-8")
-    (tmp_path / "bad\x1b]0;pwned\x07.toml").write_text('name = "x"\n', encoding="utf-8")
+    (tmp_path / "bad\x1b]0;pwned\x07.toml").write_text('name = "x"\n[[station]]\n', encoding="utf-8")
     (tmp_path / "line\nbreak.toml").write_text(good, encoding="utf-8")
     app = make_app(None, clock=FakeClock(), voice=False, cwd=tmp_path)
     async with app.run_test(size=(140, 30)) as pilot:

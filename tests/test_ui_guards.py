@@ -133,3 +133,34 @@ async def test_a_session_ended_by_an_unasked_exit_is_rescued_too(
     assert saved[-1]["type"] == "session_end" and saved[-1]["status"] == "aborted"
     assert [r["reps"] for r in saved if r["type"] == "set"] == [3]
 
+
+# --- the picker ------------------------------------------------------------------------------------------
+
+PYPROJECT = """
+[project]
+version = "1.0"
+[tool.ruff]
+line-length = 110
+"""
+
+
+async def test_picker_skips_toml_files_that_are_not_circuits(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (tmp_path / "ruff.toml").write_text("not = [valid", encoding="utf-8")  # unreadable: may be a circuit
+    (tmp_path / "mine.toml").write_text(SHORT, encoding="utf-8")
+    (tmp_path / "broken.toml").write_text('name = "Broken"\n[[station]]\nexercise = "x"\n', encoding="utf-8")
+    (tmp_path / "circuits").mkdir()
+    (tmp_path / "circuits" / "draft.toml").write_text('name = "Draft"\n', encoding="utf-8")
+    app = make_app(None, clock=FakeClock(), voice=False, cwd=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        text = screen_text(app)
+        assert "pyproject.toml" not in text
+        assert "Test circuit  0:55" in text and "Demo: three minutes" in text
+        assert "broken.toml" in text and "no work time" in text  # a circuit with a problem: listed
+        assert "ruff.toml  cannot be used" in text
+        assert "draft.toml  cannot be used" in text  # ./circuits/ is always listed
+        names = [e.path.name for e in app.screen.entries]
+        assert "pyproject.toml" not in names and "mine.toml" in names
+

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from timer.circuit import load_circuit, read_toml
 from timer.errors import CircuitTimerError, InputError
-from timer.plan import Plan
+from timer.plan import Plan, build_plan
 from timer.resources import bundled_circuits
 
 
@@ -42,13 +43,20 @@ def candidate_files(cwd: Path) -> list[tuple[Path, str]]:
 
 
 def load_entries(cwd: Path | None = None) -> list[Entry]:
-    """Every candidate file, loaded (or with its first problem) for the picker."""
-    from timer.plan import load_plan
+    """Every candidate file, loaded (or with its first problem) for the picker.
 
+    A `*.toml` lying in the folder itself (not `circuits/`) is only offered when it has a `station` key:
+    `pyproject.toml` and friends are not circuits, and saying they are broken would be noise. One that
+    cannot even be read as TOML is still listed, with its problem: it may be a circuit with a typo.
+    """
+    folder = cwd or Path.cwd()
     entries = []
-    for path, source in candidate_files(cwd or Path.cwd()):
+    for path, source in candidate_files(folder):
         try:
-            entries.append(Entry(path, source, plan=load_plan(str(path), None)))
+            if source == str(folder) and "station" not in read_toml(path):
+                continue
+            circuit = load_circuit(path)
+            entries.append(Entry(path, source, plan=build_plan(circuit, None, label=str(path))))
         except InputError as exc:
             first = exc.problems[0]
             entries.append(
