@@ -164,3 +164,83 @@ async def test_picker_skips_toml_files_that_are_not_circuits(tmp_path: Path) -> 
         names = [e.path.name for e in app.screen.entries]
         assert "pyproject.toml" not in names and "mine.toml" in names
 
+
+# --- the voice worker ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def short_plan(write_toml):
+    return load_plan(str(write_toml(SHORT)))
+
+
+async def test_a_failing_voice_render_is_told_once_and_the_session_goes_on(
+    short_plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(phrases):
+        raise RuntimeError("speech tool exploded")
+
+    monkeypatch.setattr(voice, "render_phrases", broken)
+    clock = FakeClock()
+    app = make_app(short_plan, clock=clock, player=RecordingPlayer(), voice=True, flash_s=0)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, RunScreen)
+        said = [str(n.message) for n in app._notifications if "Spoken cues are off" in str(n.message)]
+        assert len(said) == 1 and "speech tool exploded" in said[0]
+        clock.advance(10)
+        app.sync()
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.screen.session.reps_for(1) == 1
+
+
+@pytest.mark.parametrize("player", [NullPlayer(), BellPlayer(lambda: None), RecordingPlayer()], ids=type)
+async def test_voices_are_rendered_only_for_a_player_that_plays_files(
+    short_plan, monkeypatch: pytest.MonkeyPatch, player
+) -> None:
+    asked: list[list[str]] = []
+    monkeypatch.setattr(voice, "render_phrases", lambda phrases: asked.append(phrases) or {})
+    app = make_app(short_plan, clock=FakeClock(), player=player, voice=True, flash_s=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+    assert bool(asked) == isinstance(player, RecordingPlayer)
+
+
+# --- the final flash -------------------------------------------------------------------------------------
+
+
+async def test_the_final_flash_is_seen_before_the_summary(short_plan) -> None:
+    clock = FakeClock()
+    app = make_app(short_plan, clock=clock, player=RecordingPlayer(), voice=False, flash_s=0.2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        clock.advance(55.001)  # just past the end, as a real wake-up comes
+        app.sync()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen) and screen.has_class("-flash")
+        assert [c.kind for c in app.ctx.player.played][-1] == "final"
+        await pilot.pause(0.4)
+        assert isinstance(app.screen, SummaryScreen)
+
+
+async def test_a_late_poll_goes_straight_to_the_summary(short_plan) -> None:
+    clock = FakeClock()
+    app: CircuitApp = make_app(short_plan, clock=clock, voice=False, flash_s=30)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        clock.advance(100)  # the flash would long be over
+        app.sync()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)

@@ -15,11 +15,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
+from timer.audio import BellPlayer, Player
 from timer.cues import phase_cues
 from timer.durations import format_duration
 from timer.plan import Phase, Plan
-from timer.session import CueDue, Event, PhaseChanged, Session, SessionFinished, SetEnded, State
+from timer.session import REST_KINDS, CueDue, Event, PhaseChanged, Session, SessionFinished, SetEnded, State
 from timer.ui.context import RunContext
 from timer.ui.messages import SessionDone
 from timer.ui.recorder import Recorder
@@ -41,7 +43,6 @@ WHOLE_SCREEN_CUES = {"go", "stop", "final"}
 SILENT_FLASH_CUES = {"tick", "announce"}
 """Cues that flash nothing (a metronome flashing every second would drown the others)."""
 ALERT_S = 3
-REST_KINDS = ("prepare", "rest", "round_rest")
 COMPACT_HEIGHT = 24
 TINY_HEIGHT = 16
 WIDE_FOOTER = 100
@@ -83,6 +84,8 @@ class RunScreen(Screen[None]):
         ctx.recorder = self.recorder
         self._sets_per_station = {row["station"]: row["sets"] for row in plan.station_rows}
         self._paused_by_suspend = False
+        self._flash_ends_t = 0.0
+        """Session time the latest whole-screen flash ends (the summary waits for the `final` one)."""
 
     def compose(self) -> ComposeResult:
         yield Field(id="place")
@@ -105,8 +108,16 @@ class RunScreen(Screen[None]):
         now = self.ctx.clock()
         self.session.start(now)
         self.recorder.start(self.plan, now, self.ctx.circuit_path)
-        if self.ctx.voice:
-            self.run_worker(self._render_voices, thread=True, exclusive=True, group="voices")
+        if self.ctx.voice and can_speak(self.ctx.player):
+            # Spoken phrases are optional: a failure is told once (see _voices_failed), never fatal.
+            self.run_worker(
+                self._render_voices,
+                thread=True,
+                exclusive=True,
+                group="voices",
+                name="voices",
+                exit_on_error=False,
+            )
         self.poll()
 
     def _render_voices(self) -> None:
@@ -116,6 +127,18 @@ class RunScreen(Screen[None]):
         voices = render_phrases(spoken_phrases(self.plan))
         if voices:
             self.ctx.player.add_voices(voices)
+
+    @on(Worker.StateChanged)
+    def _voices_failed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "voices" and event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"Spoken cues are off for this session: {error or 'rendering failed'}. The tones still play.",
+                title="Voice",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width, event.size.height)
@@ -161,7 +184,10 @@ class RunScreen(Screen[None]):
     def _cue(self, event: CueDue) -> None:
         self.ctx.player.play(event.cue)
         if event.cue.kind not in SILENT_FLASH_CUES:
-            self.flash(whole=event.cue.kind in WHOLE_SCREEN_CUES)
+            whole = event.cue.kind in WHOLE_SCREEN_CUES
+            self.flash(whole=whole)
+            if whole:
+                self._flash_ends_t = event.planned_t + self.ctx.flash_s
 
     def _set_ended(self, event: SetEnded) -> None:
         self._logged_reps[event.phase.index] = event.reps  # as the log has it, until corrected
@@ -186,9 +212,19 @@ class RunScreen(Screen[None]):
             entry.show_off()
 
     def _finished(self, state: State) -> None:
+        """The last phase is over: the summary comes once the `final` flash has been seen.
+
+        A poll that comes after the flash would have ended (a fake clock moved far, a late wake) goes
+        straight on, so tests that jump past the end need no real-time wait.
+        """
         self._commit_entry()
         self._done = True
-        self.post_message(SessionDone(self._tally(state)))
+        done = SessionDone(self._tally(state))
+        flash_left = self._flash_ends_t - state.t
+        if self.ctx.flash_s > 0 and flash_left > 0:
+            self.set_timer(flash_left, lambda: self.post_message(done), name="final-flash")
+        else:
+            self.post_message(done)
 
     def _tally(self, state: State) -> Tally:
         return Tally.from_session(
@@ -443,6 +479,11 @@ class RunScreen(Screen[None]):
         """However the app ends (Ctrl+Q, a crash in a handler), a session under way is logged as aborted."""
         if self.running:
             self.stop(commit_entry=False)
+
+
+def can_speak(player: Player) -> bool:
+    """False for players that cannot play sound files (the bell, nothing): no phrases are made for them."""
+    return not isinstance(player, BellPlayer)
 
 
 def _load_line(phase: Phase) -> str:
