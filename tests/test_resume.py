@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -256,8 +255,8 @@ def test_kill_9_mid_set_then_resume(tmp_path: Path) -> None:
         taps = second.tap_into_work(3)
         second.send(b"n")  # skip the rest of Calf raises
         wait_until(lambda: of_type(second.records(), "session_end"), "the session to finish")
-        time.sleep(0.3)
-        second.send(b"q")  # the summary
+        wait_until(lambda: b"Summary" in second.output, "the summary on screen")
+        second.send(b"q")  # at the summary q quits at once
         assert second.wait_exit() == 0
     finally:
         second.kill()
