@@ -6,6 +6,8 @@ cue); keys poll at once. Nothing here counts ticks or keeps time of its own: the
 
 from __future__ import annotations
 
+import math
+
 from typing import ClassVar
 
 from textual import events, on
@@ -38,6 +40,7 @@ EXTEND_S = 15
 MAX_WAKE_S = 1.0
 """Poll at least this often, whatever the engine says (cheap, and keeps the status line honest)."""
 WAKE_SLACK_S = 0.002
+MIN_DELAY_S = 0.001
 """Wake a hair after the boundary rather than a hair before it."""
 WHOLE_SCREEN_CUES = {"go", "stop", "final"}
 SILENT_FLASH_CUES = {"tick", "announce"}
@@ -85,6 +88,7 @@ class RunScreen(Screen[None]):
         self._sets_per_station = {row["station"]: row["sets"] for row in plan.station_rows}
         self._paused_by_suspend = False
         self._flash_ends_t = 0.0
+        self._restyle_due = False  # a flash changed the screen's classes without restyling yet
         """Session time the latest whole-screen flash ends (the summary waits for the `final` one)."""
 
     def compose(self) -> ComposeResult:
@@ -161,14 +165,22 @@ class RunScreen(Screen[None]):
         now = self.ctx.clock()
         state = self.session.state(now)
         self.last_state = state
+        # Sound first: a cue must not wait for a log record's fsync or a restyle.
+        for event in state.events:
+            if isinstance(event, CueDue):
+                self.ctx.player.play(event.cue)
         for event in state.events:
             self._dispatch(event, state)
             self.recorder.event(event, now)
         self._tell_problems()
         if self._done:
+            if self._restyle_due:  # the final flash
+                self._restyle_due = False
+                self.update_node_styles()
             return
         self._show(state)
-        delay = min(state.wake_in, MAX_WAKE_S) + WAKE_SLACK_S
+        # Count the wait from when this poll began, not from now: a slow poll must not make the next late.
+        delay = max(MIN_DELAY_S, now + min(state.wake_in, MAX_WAKE_S) + WAKE_SLACK_S - self.ctx.clock())
         self._wake = self.set_timer(delay, self.poll, name="engine-poll")
 
     def _dispatch(self, event: Event, state: State) -> None:
@@ -182,7 +194,7 @@ class RunScreen(Screen[None]):
             self._finished(state)
 
     def _cue(self, event: CueDue) -> None:
-        self.ctx.player.play(event.cue)
+        """The visual half of a cue (poll has already played its sound)."""
         if event.cue.kind not in SILENT_FLASH_CUES:
             whole = event.cue.kind in WHOLE_SCREEN_CUES
             self.flash(whole=whole)
@@ -270,9 +282,10 @@ class RunScreen(Screen[None]):
     def _show(self, state: State) -> None:
         phase = state.phase
         running = state.status == "running"
-        self._set_phase_class(phase.kind)
-        self.set_class(state.status == "paused", "-paused")
-        self.set_class(running and 0 < state.shown_remaining <= ALERT_S, "-alert")
+        wanted = {f"-{kind}": kind == phase.kind for kind in ("prepare", "work", "rest", "round_rest")}
+        wanted["-paused"] = state.status == "paused"
+        wanted["-alert"] = running and 0 < state.shown_remaining <= ALERT_S
+        self._set_screen_classes(wanted)
 
         banner = self.query_one(PhaseBanner)
         banner.kind = phase.kind
@@ -294,11 +307,12 @@ class RunScreen(Screen[None]):
 
         phase_bar = self.query_one("#phase-bar", TimeBar)
         phase_bar.fraction = state.elapsed / state.phase_duration if state.phase_duration else 1.0
-        phase_bar.caption = f"{format_duration(state.remaining)} left"
         session_bar = self.query_one("#session-bar", TimeBar)
         total = state.total_duration or 1.0
         session_bar.fraction = 1 - state.total_remaining / total
-        session_bar.caption = f"{format_duration(state.total_remaining)} left"
+        # The big digits already count the phase's seconds; the session's caption counts whole minutes so
+        # that a far-away row is not repainted every second (the repaint covers everything between).
+        session_bar.caption = _session_left(state.total_remaining)
         self.query_one("#status", Field).text = self._status_text(state)
 
     def _show_rep_count(self) -> None:
@@ -309,9 +323,16 @@ class RunScreen(Screen[None]):
         count.text = "" if shown is None else str(shown)
         count.set_class(entry.mode == "entry", "-entry")
 
-    def _set_phase_class(self, kind: str) -> None:
-        for other in ("prepare", "work", "rest", "round_rest"):
-            self.set_class(other == kind, f"-{other}")
+    def _set_screen_classes(self, wanted: dict[str, bool]) -> None:
+        """Change the screen's classes, then restyle once: each restyle of a whole screen costs ~10 ms."""
+        changed = self._restyle_due
+        for name, on in wanted.items():
+            if self.has_class(name) != on:
+                self.set_class(on, name, update=False)
+                changed = True
+        self._restyle_due = False
+        if changed:
+            self.update_node_styles()
 
     def _place(self, phase: Phase, upcoming: Phase | None) -> str:
         """Round, station, set and part of the work now (or, during a rest, of the work next)."""
@@ -358,7 +379,9 @@ class RunScreen(Screen[None]):
         if self.ctx.flash_s <= 0:
             return
         self.query_one(PhaseBanner).flash = True
-        self.set_class(whole, "-flash")
+        if self.has_class("-flash") != whole:
+            self.set_class(whole, "-flash", update=False)
+            self._restyle_due = True  # the poll's _show restyles once for this and the phase change
         if self._unflash is not None:
             self._unflash.stop()
         self._unflash = self.set_timer(self.ctx.flash_s, self._end_flash, name="unflash")
@@ -505,3 +528,10 @@ def spoken_phrases(plan: Plan) -> list[str]:
             if cue.say:
                 phrases.append(cue.say)
     return list(dict.fromkeys(phrases))
+
+
+def _session_left(seconds: float) -> str:
+    """`33 min left` while over a minute remains, then `0:42 left`."""
+    if seconds > 60:
+        return f"{math.ceil(seconds / 60 - 1e-9)} min left"
+    return f"{format_duration(seconds)} left"

@@ -34,8 +34,9 @@ class TimeBar(Widget):
         self.set_reactive(TimeBar.label, label)
 
     def validate_fraction(self, fraction: float) -> float:
-        # Quantise so the bar repaints only when a cell would change (half-cell steps at 200 columns).
-        return round(min(max(fraction, 0.0), 1.0) * 400) / 400
+        # Quantise to the bar's own cells so it repaints only when a cell would change, not every poll.
+        cells = max(self.content_size.width, 1) if self.is_mounted else 400
+        return round(min(max(fraction, 0.0), 1.0) * cells) / cells
 
     def render(self) -> Content:
         width = self.content_size.width
