@@ -7,7 +7,7 @@
     python -m tests.perf.bench --only cpu,timing,startup,scale
 
 Run from the repository root with the project installed (`pip install ".[test]"`). The CPU row also
-needs termdown in the same environment: `python -m pip install termdown` (the bench does not install
+needs termdown in the same environment: `pip install ".[perf]"` (termdown) (the bench does not install
 anything itself; without termdown that row says so and the exit code is 2). Not collected by pytest.
 
 What each row measures, and how:
