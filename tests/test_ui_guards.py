@@ -244,3 +244,17 @@ async def test_a_late_poll_goes_straight_to_the_summary(short_plan) -> None:
         app.sync()
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+
+
+def test_a_copy_of_a_bundled_circuit_is_offered_once(tmp_path: Path) -> None:
+    """In a clone of the repository, ./circuits/ holds the very files the package bundles."""
+    from timer.resources import bundled_circuits
+    from timer.ui.catalog import candidate_files
+
+    (tmp_path / "circuits").mkdir()
+    demo = bundled_circuits()[0]
+    (tmp_path / "circuits" / demo.name).write_bytes(demo.read_bytes())
+    (tmp_path / "circuits" / "mine.toml").write_bytes(demo.read_bytes() + b"\n# my copy\n")
+    found = candidate_files(tmp_path)
+    assert [source for _path, source in found].count("bundled") == len(bundled_circuits())
+    assert [path.name for path, source in found if source != "bundled"] == ["mine.toml"]

@@ -32,14 +32,26 @@ def candidate_files(cwd: Path) -> list[tuple[Path, str]]:
     for folder in (cwd / "circuits", cwd):
         if folder.is_dir():
             found.extend((path, str(folder)) for path in sorted(folder.glob("*.toml")) if path.is_file())
-    seen: set[Path] = set()
+    # The same file twice (a link), or a copy of a bundled circuit (`./circuits/` in a clone of the
+    # repository holds the very files the package bundles), is offered once.
+    seen: set[object] = set()
     unique = []
     for path, source in found:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
+        keys = {path.resolve(), _content(path)} - {None}
+        if not keys & seen:
+            seen |= keys
             unique.append((path, source))
     return unique
+
+
+def _content(path: Path) -> bytes | None:
+    """The file's bytes when small enough to compare (a circuit is at most 1 MiB); None otherwise."""
+    try:
+        if path.stat().st_size <= 1024 * 1024:
+            return path.read_bytes()
+    except OSError:
+        pass  # unreadable: load_entries reports it; here it is just not a duplicate of anything
+    return None
 
 
 def load_entries(cwd: Path | None = None) -> list[Entry]:
