@@ -34,13 +34,15 @@ def candidate_files(cwd: Path) -> list[tuple[Path, str]]:
             found.extend((path, str(folder)) for path in sorted(folder.glob("*.toml")) if path.is_file())
     # The same file twice (a link), or a copy of a bundled circuit (`./circuits/` in a clone of the
     # repository holds the very files the package bundles), is offered once.
-    seen: set[object] = set()
+    seen: set[Path] = set()
+    bundled = {_content(path) for path, source in found if source == "bundled"} - {None}
     unique = []
     for path, source in found:
-        keys = {path.resolve(), _content(path)} - {None}
-        if not keys & seen:
-            seen |= keys
-            unique.append((path, source))
+        key = path.resolve()
+        if key in seen or (source != "bundled" and _content(path) in bundled):
+            continue
+        seen.add(key)
+        unique.append((path, source))
     return unique
 
 
