@@ -100,21 +100,13 @@ class Recorder:
         if self.log is not None:
             self.log.set_update(original_phase(self._resume, phase), reps, now)
 
-    def abort(self, now: float, t: float, current: Phase, phase_started_t: float, reps: int) -> None:
-        """Quit mid-session: a work set cut short keeps its reps, then `session_end` says aborted."""
+    def abort(self, now: float, reps: int) -> None:
+        """Quit mid-session: the log writes the set under way (it knows it from the events) with `reps`,
+        then `session_end` aborted."""
         if self.log is None or self.ended:
             return
         self.ended = True
-        if current.is_work:
-            self.log.set_ended(
-                original_phase(self._resume, current),
-                started_t=phase_started_t,
-                ended_t=t,
-                reps=reps,
-                now=now,
-                ended_by="abort",
-            )
-        self.log.end("aborted", now=now)
+        self.log.abort(now, reps=reps)
 
     @property
     def problem(self) -> str | None:

@@ -81,7 +81,6 @@ class RunScreen(Screen[None]):
         self._done = False
         self._confirmed: set[int] = set()
         self._logged_reps: dict[int, int] = {}
-        self._phase_started_t = 0.0
         self._told_sound: str | None = None
         self.recorder = Recorder(ctx.log, ctx.log_path, resume)
         ctx.recorder = self.recorder
@@ -205,7 +204,6 @@ class RunScreen(Screen[None]):
         self._logged_reps[event.phase.index] = event.reps  # as the log has it, until corrected
 
     def _phase_changed(self, event: PhaseChanged) -> None:
-        self._phase_started_t = event.t
         entry = self.query_one(RepEntry)
         if entry.mode == "entry" and event.previous is not None and event.previous.kind in REST_KINDS:
             self._commit_entry()
@@ -492,10 +490,7 @@ class RunScreen(Screen[None]):
         if self._wake is not None:
             self._wake.stop()
         if state.status != "finished":
-            phase = state.phase
-            self.recorder.abort(
-                now, state.t, phase, self._phase_started_t, self.session.reps_for(phase.index)
-            )
+            self.recorder.abort(now, self.session.reps_for(state.phase.index))
         return state
 
     def on_unmount(self) -> None:
