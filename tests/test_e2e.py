@@ -157,3 +157,18 @@ def test_run_to_the_summary(terminal: tuple[Terminal, Path]) -> None:
     term.keys("q")  # at the summary q quits at once
     assert _exit_code(folder) == 0
     assert _records(folder)[-1]["status"] == "completed"
+
+
+def test_keys_after_a_quiet_spell_and_a_lone_escape(terminal: tuple[Terminal, Path]) -> None:
+    """The input thread sleeps until a key comes (timer/ui/driver.py): keys after a quiet spell still arrive,
+    a lone Esc is still told apart from an escape sequence, and quitting does not wait on a sleeping thread."""
+    term, folder = terminal
+    term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
+    time.sleep(1.5)  # longer than the driver ticks after input: its thread is now blocked, not polling
+    term.keys("?")
+    term.wait_for(lambda s: "? / Esc closes" in s, "the help over the overview")
+    time.sleep(1.5)
+    term.keys("Escape")  # alone: only the parser's timeout makes it a key
+    term.wait_for(lambda s: "Esc closes" not in s and "Enter to start" in s, "Esc to close the help")
+    term.keys("q")
+    assert _exit_code(folder, timeout=5) == 0

@@ -20,6 +20,7 @@ from timer.logreader import ResumePoint
 from timer.plan import Plan
 from timer.ui import signals
 from timer.ui.context import RunContext
+from timer.ui.driver import driver_class
 from timer.ui.messages import CircuitChosen, OpenHistory, SessionDone, StartSession
 from timer.ui.recorder import rescue_unsaved
 from timer.ui.resume import prepare_resume
@@ -47,7 +48,7 @@ class CircuitApp(App[int]):
     ]
 
     def __init__(self, plan: Plan | None, ctx: RunContext, *, cwd: Path | None = None) -> None:
-        super().__init__()
+        super().__init__(driver_class=driver_class())
         self.plan = plan
         self.ctx = ctx
         self.cwd = cwd
