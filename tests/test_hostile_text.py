@@ -252,7 +252,7 @@ def countdown_geometry(app: App) -> tuple[Any, Any, list[str]]:
     screen = app.screen
     assert isinstance(screen, RunScreen)
     digits = screen.query_one("#countdown", BigDigits)
-    return digits.region, digits.content_size, str(digits.render()).splitlines()
+    return digits.region, digits.content_size, digits.lines()
 
 
 async def walk(plan, size: tuple[int, int], tmp_path: Path) -> tuple[list[tuple], list[str]]:

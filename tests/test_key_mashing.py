@@ -314,7 +314,7 @@ async def test_resize_to_40x12_and_back_keeps_state_and_time(write_toml, when: s
         assert screen.has_class("-tiny")
         digits = screen.query_one("#countdown", BigDigits)
         assert app.screen.region.contains_region(digits.region)
-        assert set("".join(str(digits.render()).splitlines())) <= set(" ▀▄█")
+        assert set("".join(digits.lines())) <= set(" ▀▄█")
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         app.sync()

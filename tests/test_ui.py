@@ -21,11 +21,14 @@ from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.screens.help import HelpScreen
 from timer.ui.screens.overview import OverviewScreen
 from timer.ui.screens.picker import PickerScreen
-from timer.ui.screens.run import RunScreen
+from timer.ui.screens.run import FLASH_BACKGROUND, RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.banner import PhaseBanner
 from timer.ui.widgets.bigdigits import BigDigits
 from timer.ui.widgets.rep_entry import RepEntry
+
+FLASH_FILL = FLASH_BACKGROUND.hex.lower()
+"""How the whole-screen flash colour appears in a screenshot SVG."""
 
 # prepare 0-5, Squat 5-25, rest 25-35, Step-ups 35-55
 SHORT = """
@@ -312,16 +315,30 @@ async def test_cues_play_and_flash(short_plan, clock: FakeClock, player: Recordi
         await at(pilot, clock, 5)  # work starts: "go"
         assert "go" in [c.kind for c in player.played]
         assert screen.query_one(PhaseBanner).has_class("-flash")
-        assert screen.has_class("-flash")  # go lights the whole screen
+        assert screen.screen_lit  # go lights the whole screen
+        await pilot.pause()
+        lit = app.export_screenshot()
+        assert lit.count(FLASH_FILL) > 20  # every row of the screen in the flash colour, not only the banner
+        countdown = screen.query_one("#countdown", BigDigits)
+        assert countdown.has_class("-flash")
+        inked = next(strip for strip in map(countdown.render_line, range(20)) if strip.text.strip())
+        assert {seg.style.color.name for seg in inked} == {"#000000"}  # black digits on the lit screen
+        screen._end_flash()  # what the real-time timer does after flash_s
+        await pilot.pause()
+        assert not screen.screen_lit
+        assert FLASH_FILL not in app.export_screenshot()
 
 
 async def test_last_three_seconds_use_the_alert_colour(app: CircuitApp, clock: FakeClock) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start(pilot)
         await at(pilot, clock, 1)
-        assert not screen.has_class("-alert")
+        countdown = screen.query_one("#countdown")
+        assert not countdown.has_class("-alert")
         await at(pilot, clock, 1.5)  # 2.5 s left of get ready
-        assert screen.has_class("-alert")
+        assert countdown.has_class("-alert")
+        await pilot.pause()
+        assert "#ff5f5f" in app.export_screenshot()
 
 
 async def test_poll_sleeps_until_the_next_change(app: CircuitApp, clock: FakeClock) -> None:
@@ -448,11 +465,40 @@ async def test_countdown_digits_fill_the_space(app: CircuitApp, clock: FakeClock
         screen = await start(pilot)
         await at(pilot, clock, 6)
         countdown = screen.query_one("#countdown", BigDigits)
-        lines = str(countdown.render()).splitlines()
+        lines = countdown.lines()
         inked = [line for line in lines if line.strip()]
         assert len(inked) >= min_rows
         assert all(set(line) <= set(" ▀▄█") for line in lines)  # block digits, not the text fallback
         assert max(map(len, lines)) <= countdown.content_size.width
+        # Centred: the blank columns left and right of the ink differ by at most one.
+        ink = [i for i in range(countdown.content_size.width) if any(line[i] != " " for line in lines)]
+        left, right = ink[0], countdown.content_size.width - 1 - ink[-1]
+        assert abs(left - right) <= 1
+
+
+async def test_countdown_on_screen_matches_its_drawing_second_by_second(app: CircuitApp, clock: FakeClock) -> None:
+    """Each second repaints only the cells that changed: what the screen shows must still be the new number."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start(pilot)
+        countdown = screen.query_one("#countdown", BigDigits)
+        region = countdown.content_region
+        seen = set()
+        for _ in range(14):  # get ready 0:05 … 0:01, then Squat 0:20 … 0:12: every digit changes somewhere
+            await at(pilot, clock, 1)
+            rows = screen_text(app).splitlines()[region.y : region.bottom]
+            assert [row[region.x : region.right] for row in rows] == countdown.lines(), countdown.text
+            seen.add(countdown.text)
+        assert len(seen) == 14
+
+
+def test_changed_box_covers_exactly_the_cells_that_differ() -> None:
+    from timer.ui.widgets.bigdigits import _changed_box
+
+    assert _changed_box(["abc", "def"], ["abc", "def"]) is None
+    box = _changed_box(["abcd", "efgh", "ijkl"], ["abXd", "efgh", "Yjkl"])
+    assert (box.x, box.y, box.width, box.height) == (0, 0, 3, 3)
+    box = _changed_box(["  12  ", "  34  "], ["  12  ", "  35  "])
+    assert (box.x, box.y, box.width, box.height) == (3, 1, 1, 1)
 
 
 def test_block_font_scales_and_falls_back() -> None:

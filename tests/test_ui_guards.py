@@ -228,7 +228,7 @@ async def test_the_final_flash_is_seen_before_the_summary(short_plan) -> None:
         app.sync()
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, RunScreen) and screen.has_class("-flash")
+        assert isinstance(screen, RunScreen) and screen.screen_lit
         assert [c.kind for c in app.ctx.player.played][-1] == "final"
 
 

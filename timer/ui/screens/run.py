@@ -13,9 +13,11 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
@@ -43,6 +45,8 @@ WAKE_SLACK_S = 0.002
 MIN_DELAY_S = 0.001
 """Wake a hair after the boundary rather than a hair before it."""
 WHOLE_SCREEN_CUES = {"go", "stop", "final"}
+FLASH_BACKGROUND = Color.parse("#e8e8e8")
+"""The screen's colour during a whole-screen flash (the countdown turns black on it: see app.tcss)."""
 SILENT_FLASH_CUES = {"tick", "announce"}
 """Cues that flash nothing (a metronome flashing every second would drown the others)."""
 ALERT_S = 3
@@ -87,23 +91,36 @@ class RunScreen(Screen[None]):
         self._sets_per_station = {row["station"]: row["sets"] for row in plan.station_rows}
         self._paused_by_suspend = False
         self._flash_ends_t = 0.0
-        self._restyle_due = False  # a flash changed the screen's classes without restyling yet
         """Session time the latest whole-screen flash ends (the summary waits for the `final` one)."""
+        self._scene: tuple[int, int | None, str] | None = None
+        """Phase, next phase and status last shown by `_show_phase`."""
+        # The widgets, kept at hand: `_show` runs every second and a query walks the DOM.
+        self._place_line = Field(id="place")
+        self._banner = PhaseBanner(id="banner")
+        self._countdown = BigDigits(id="countdown")
+        self._exercise = Field(id="exercise")
+        self._load = Field(id="load")
+        self._cues = Field(id="cues")
+        self._entry = RepEntry(id="reps")
+        self._rep_count = BigDigits(id="rep-count")
+        self._phase_bar = TimeBar("phase  ", id="phase-bar")
+        self._session_bar = TimeBar("session", id="session-bar")
+        self._status = Field(id="status")
 
     def compose(self) -> ComposeResult:
-        yield Field(id="place")
-        yield PhaseBanner(id="banner")
-        yield BigDigits(id="countdown")
+        yield self._place_line
+        yield self._banner
+        yield self._countdown
         with Horizontal(id="details"):
             with Vertical(id="info"):
-                yield Field(id="exercise")
-                yield Field(id="load")
-                yield Field(id="cues")
-                yield RepEntry(id="reps")
-            yield BigDigits(id="rep-count")
-        yield TimeBar("phase  ", id="phase-bar")
-        yield TimeBar("session", id="session-bar")
-        yield Field(id="status")
+                yield self._exercise
+                yield self._load
+                yield self._cues
+                yield self._entry
+            yield self._rep_count
+        yield self._phase_bar
+        yield self._session_bar
+        yield self._status
         yield Footer()
 
     def on_mount(self) -> None:
@@ -173,9 +190,6 @@ class RunScreen(Screen[None]):
             self.recorder.event(event, now)
         self._tell_problems()
         if self._done:
-            if self._restyle_due:  # the final flash
-                self._restyle_due = False
-                self.update_node_styles()
             return
         self._show(state)
         # Count the wait from when this poll began, not from now: a slow poll must not make the next late.
@@ -204,7 +218,7 @@ class RunScreen(Screen[None]):
         self._logged_reps[event.phase.index] = event.reps  # as the log has it, until corrected
 
     def _phase_changed(self, event: PhaseChanged) -> None:
-        entry = self.query_one(RepEntry)
+        entry = self._entry
         if entry.mode == "entry" and event.previous is not None and event.previous.kind in REST_KINDS:
             self._commit_entry()
         phase = event.phase
@@ -252,7 +266,7 @@ class RunScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """Digits, backspace and Enter go to the rep entry during a rest (it never takes focus)."""
-        if self.query_one(RepEntry).feed(event.key):
+        if self._entry.feed(event.key):
             event.stop()
             event.prevent_default()
             self._show_rep_count()
@@ -263,7 +277,7 @@ class RunScreen(Screen[None]):
 
     def _commit_entry(self) -> None:
         """The rest is over: the value shown stands."""
-        entry = self.query_one(RepEntry)
+        entry = self._entry
         if entry.mode == "entry" and entry.phase_index is not None and entry.shown is not None:
             self._save_reps(entry.phase_index, entry.shown)
         entry.show_off()
@@ -278,59 +292,50 @@ class RunScreen(Screen[None]):
     # --- showing the state ----------------------------------------------------------------------------
 
     def _show(self, state: State) -> None:
+        """Show the state. Runs every second: what only changes with the phase is set only then."""
         phase = state.phase
         running = state.status == "running"
         wanted = {f"-{kind}": kind == phase.kind for kind in ("prepare", "work", "rest", "round_rest")}
         wanted["-paused"] = state.status == "paused"
         wanted["-alert"] = running and 0 < state.shown_remaining <= ALERT_S
-        self._set_screen_classes(wanted)
+        _set_classes(self._countdown, wanted)
+        self._countdown.text = format_duration(state.shown_remaining)
 
-        banner = self.query_one(PhaseBanner)
-        banner.kind = phase.kind
-        banner.paused = state.status == "paused"
-        banner.detail = f"part {phase.part}/{phase.parts_in_set}" if phase.part else ""
-        self.query_one(BigDigits).text = format_duration(state.shown_remaining)
-        self.query_one("#place", Field).text = self._place(phase, state.next_phase)
-
-        shown = phase if phase.is_work else state.next_phase
-        prefix = "" if phase.is_work else "Next: "
-        self.query_one("#exercise", Field).text = (
-            f"{prefix}{shown.exercise}" if shown and shown.exercise else ""
-        )
-        self.query_one("#load", Field).text = _load_line(shown) if shown else ""
-        self.query_one("#cues", Field).text = " · ".join(shown.cues) if shown and phase.is_work else ""
+        scene = (phase.index, state.next_phase.index if state.next_phase else None, state.status)
+        if scene != self._scene:
+            self._scene = scene
+            self._show_phase(state)
         if phase.is_work:
-            self.query_one(RepEntry).show_live(state.reps, phase.target_reps)
+            self._entry.show_live(state.reps, phase.target_reps)
         self._show_rep_count()
 
-        phase_bar = self.query_one("#phase-bar", TimeBar)
-        phase_bar.fraction = state.elapsed / state.phase_duration if state.phase_duration else 1.0
-        session_bar = self.query_one("#session-bar", TimeBar)
+        self._phase_bar.fraction = state.elapsed / state.phase_duration if state.phase_duration else 1.0
         total = state.total_duration or 1.0
-        session_bar.fraction = 1 - state.total_remaining / total
+        self._session_bar.fraction = 1 - state.total_remaining / total
         # The big digits already count the phase's seconds; the session's caption counts whole minutes so
         # that a far-away row is not repainted every second (the repaint covers everything between).
-        session_bar.caption = _session_left(state.total_remaining)
-        self.query_one("#status", Field).text = self._status_text(state)
+        self._session_bar.caption = _session_left(state.total_remaining)
+        self._status.text = self._status_text(state)
+
+    def _show_phase(self, state: State) -> None:
+        """The banner and the lines about what to do: they change with the phase (or pause), not the second."""
+        phase = state.phase
+        self._banner.kind = phase.kind
+        self._banner.paused = state.status == "paused"
+        self._banner.detail = f"part {phase.part}/{phase.parts_in_set}" if phase.part else ""
+        self._place_line.text = self._place(phase, state.next_phase)
+        shown = phase if phase.is_work else state.next_phase
+        prefix = "" if phase.is_work else "Next: "
+        self._exercise.text = f"{prefix}{shown.exercise}" if shown and shown.exercise else ""
+        self._load.text = _load_line(shown) if shown else ""
+        self._cues.text = " · ".join(shown.cues) if shown and phase.is_work else ""
 
     def _show_rep_count(self) -> None:
         """The rep count again in block digits, for a glance from across the room."""
-        entry = self.query_one(RepEntry)
+        entry = self._entry
         shown = entry.shown if entry.mode != "off" else None
-        count = self.query_one("#rep-count", BigDigits)
-        count.text = "" if shown is None else str(shown)
-        count.set_class(entry.mode == "entry", "-entry")
-
-    def _set_screen_classes(self, wanted: dict[str, bool]) -> None:
-        """Change the screen's classes, then restyle once: each restyle of a whole screen costs ~10 ms."""
-        changed = self._restyle_due
-        for name, on in wanted.items():
-            if self.has_class(name) != on:
-                self.set_class(on, name, update=False)
-                changed = True
-        self._restyle_due = False
-        if changed:
-            self.update_node_styles()
+        self._rep_count.text = "" if shown is None else str(shown)
+        self._rep_count.set_class(entry.mode == "entry", "-entry")
 
     def _place(self, phase: Phase, upcoming: Phase | None) -> str:
         """Round, station, set and part of the work now (or, during a rest, of the work next)."""
@@ -376,17 +381,33 @@ class RunScreen(Screen[None]):
         """
         if self.ctx.flash_s <= 0:
             return
-        self.query_one(PhaseBanner).flash = True
-        if self.has_class("-flash") != whole:
-            self.set_class(whole, "-flash", update=False)
-            self._restyle_due = True  # the poll's _show restyles once for this and the phase change
+        self._banner.flash = True
+        self._light_screen(whole)
         if self._unflash is not None:
             self._unflash.stop()
         self._unflash = self.set_timer(self.ctx.flash_s, self._end_flash, name="unflash")
 
     def _end_flash(self) -> None:
-        self.query_one(PhaseBanner).flash = False
-        self.remove_class("-flash")
+        self._banner.flash = False
+        self._light_screen(False)
+
+    @property
+    def screen_lit(self) -> bool:
+        """True while a whole-screen flash (go, stop, final) is showing."""
+        return self.styles.inline.has_rule("background")
+
+    def _light_screen(self, lit: bool) -> None:
+        """Turn the whole-screen flash on or off.
+
+        An inline background on the screen, not a CSS class: a class on the screen would re-match the style
+        sheet for every widget (~8 ms), and this lands in the same frame as a phase change. Widgets keep the
+        background they inherit in a cache, which `notify_style_update` (Textual's hook for that) clears.
+        """
+        if lit != self.screen_lit:
+            self.styles.background = FLASH_BACKGROUND if lit else None  # repaints every widget
+            for node in self.walk_children():
+                node.notify_style_update()
+        self._countdown.set_class(lit, "-flash")
 
     # --- keys -----------------------------------------------------------------------------------------
 
@@ -497,6 +518,17 @@ class RunScreen(Screen[None]):
         """However the app ends (Ctrl+Q, a crash in a handler), a session under way is logged as aborted."""
         if self.running:
             self.stop(commit_entry=False)
+
+
+def _set_classes(widget: Widget, wanted: dict[str, bool]) -> None:
+    """Set several classes on one widget, then restyle it once (only when one changed)."""
+    changed = False
+    for name, on in wanted.items():
+        if widget.has_class(name) != on:
+            widget.set_class(on, name, update=False)
+            changed = True
+    if changed:
+        widget.update_node_styles()
 
 
 def can_speak(player: Player) -> bool:

@@ -7,6 +7,7 @@ wide, so two pixel rows per cell make square pixels and let the digits grow in h
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -65,6 +66,7 @@ FONT_3X5 = _font(
 )
 
 FONTS = (FONT_5X7, FONT_3X5)
+_FONTS_BY_NAME = {font.name: font for font in FONTS}
 _HALF = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
@@ -80,20 +82,22 @@ def fit_scale(text: str, width: int, height: int, font: Font) -> int:
 
 def draw(text: str, font: Font, scale: int) -> list[str]:
     """`text` drawn in `font` with every pixel `scale` cells wide and `scale` half-rows tall."""
-    bitmap: list[list[bool]] = [[] for _ in range(font.height)]
-    for i, char in enumerate(text):
-        glyph = font.glyph(char)
-        for row, line in zip(bitmap, glyph, strict=True):
-            if i:
-                row.append(False)
-            row.extend(c == "#" for c in line)
-    rows = [[px for px in row for _ in range(scale)] for row in bitmap for _ in range(scale)]
+    glyphs = [_drawn_glyph(font.name, char, scale) for char in text]
+    gap = " " * scale  # one blank pixel column between glyphs
+    return [gap.join(rows) for rows in zip(*glyphs, strict=True)]
+
+
+@functools.lru_cache(maxsize=128)
+def _drawn_glyph(font_name: str, char: str, scale: int) -> tuple[str, ...]:
+    """One glyph drawn at `scale` (kept: a countdown draws the same dozen glyphs every second)."""
+    bitmap = _FONTS_BY_NAME[font_name].glyph(char)
+    rows = [[c == "#" for c in line for _ in range(scale)] for line in bitmap for _ in range(scale)]
     if len(rows) % 2:
         rows.append([False] * len(rows[0]))
-    return [
+    return tuple(
         "".join(_HALF[top, bottom] for top, bottom in zip(rows[i], rows[i + 1], strict=True))
         for i in range(0, len(rows), 2)
-    ]
+    )
 
 
 def render_big(text: str, width: int, height: int) -> list[str]:
