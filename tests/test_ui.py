@@ -21,10 +21,11 @@ from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.screens.help import HelpScreen
 from timer.ui.screens.overview import OverviewScreen
 from timer.ui.screens.picker import PickerScreen
-from timer.ui.screens.run import FLASH_BACKGROUND, RunScreen
+from timer.ui.screens.run import FLASH_BACKGROUND, WAKE_SLACK_S, RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.banner import PhaseBanner
 from timer.ui.widgets.bigdigits import BigDigits
+from timer.ui.widgets.keybar import KeyBar
 from timer.ui.widgets.rep_entry import RepEntry
 
 FLASH_FILL = FLASH_BACKGROUND.hex.lower()
@@ -347,7 +348,7 @@ async def test_poll_sleeps_until_the_next_change(app: CircuitApp, clock: FakeClo
         await at(pilot, clock, 6.75)  # 18.25 s left of Squat: the display changes in 0.25 s
         assert screen.last_state.wake_in == pytest.approx(0.25)
         assert screen._wake is not None
-        assert screen._wake._interval == pytest.approx(0.252)
+        assert screen._wake._interval == pytest.approx(0.25 + WAKE_SLACK_S)  # a hair after the boundary
 
 
 async def test_session_to_summary(app: CircuitApp, clock: FakeClock, tmp_path) -> None:
@@ -499,6 +500,24 @@ def test_changed_box_covers_exactly_the_cells_that_differ() -> None:
     assert (box.x, box.y, box.width, box.height) == (0, 0, 3, 3)
     box = _changed_box(["  12  ", "  34  "], ["  12  ", "  35  "])
     assert (box.x, box.y, box.width, box.height) == (3, 1, 1, 1)
+
+
+@pytest.mark.parametrize(("width", "last_shown"), [(100, " t metronome "), (60, "? help ")])
+async def test_key_bar_shows_whole_keys_in_order_and_a_click_presses_one(
+    app: CircuitApp, clock: FakeClock, width: int, last_shown: str
+) -> None:
+    async with app.run_test(size=(width, 30)) as pilot:
+        screen = await start(pilot)
+        bar = screen.query_one(KeyBar)
+        line = screen_text(app).splitlines()[-1]
+        assert line.rstrip().endswith(last_shown.rstrip())  # cut between keys, never inside one
+        assert line.index("space") < line.index("pause") < line.index("skip") < line.index("quit")
+        assert len(line.rstrip()) <= width
+        assert [key for *_, key in bar._spans][:3] == ["space", "p", "n"]
+        pause_at = next(start for start, _, key in bar._spans if key == "p")
+        await pilot.click(KeyBar, offset=(pause_at + 1, 0))
+        await pilot.pause()
+        assert screen.last_state.status == "paused"
 
 
 def test_block_font_scales_and_falls_back() -> None:

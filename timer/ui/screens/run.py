@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from timer.audio import BellPlayer, Player
@@ -35,13 +34,14 @@ from timer.ui.tally import Tally
 from timer.ui.widgets.banner import PhaseBanner
 from timer.ui.widgets.bigdigits import BigDigits
 from timer.ui.widgets.field import Field
+from timer.ui.widgets.keybar import KeyBar
 from timer.ui.widgets.rep_entry import RepEntry
 from timer.ui.widgets.timebar import TimeBar
 
 EXTEND_S = 15
 MAX_WAKE_S = 1.0
 """Poll at least this often, whatever the engine says (cheap, and keeps the status line honest)."""
-WAKE_SLACK_S = 0.002
+WAKE_SLACK_S = 0.0005
 MIN_DELAY_S = 0.001
 """Wake a hair after the boundary rather than a hair before it."""
 WHOLE_SCREEN_CUES = {"go", "stop", "final"}
@@ -52,13 +52,12 @@ SILENT_FLASH_CUES = {"tick", "announce"}
 ALERT_S = 3
 COMPACT_HEIGHT = 24
 TINY_HEIGHT = 16
-WIDE_FOOTER = 100
 
 
 class RunScreen(Screen[None]):
     """Phase banner, big countdown, what to do, reps, progress; the keys drive the engine."""
 
-    # Footer order = importance: on a narrow terminal the last ones are cut off (all are in `?` help).
+    # Order = importance: the key bar cuts the last ones off on a narrow terminal (all are in `?` help).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "rep", "+1 rep"),
         Binding("p", "pause", "pause"),
@@ -121,7 +120,7 @@ class RunScreen(Screen[None]):
         yield self._phase_bar
         yield self._session_bar
         yield self._status
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._fit(self.size.width, self.size.height)
@@ -164,10 +163,9 @@ class RunScreen(Screen[None]):
         self._fit(event.size.width, event.size.height)
 
     def _fit(self, width: int, height: int) -> None:
-        """Give the digits more room on small terminals: fold the banner, hide extras, pack the footer."""
+        """Give the digits more room on small terminals: fold the banner and hide extras."""
         self.set_class(height < COMPACT_HEIGHT, "-compact")
         self.set_class(height < TINY_HEIGHT, "-tiny")
-        self.query_one(Footer).compact = width < WIDE_FOOTER
 
     # --- the poll -------------------------------------------------------------------------------------
 
@@ -190,6 +188,7 @@ class RunScreen(Screen[None]):
             self.recorder.event(event, now)
         self._tell_problems()
         if self._done:
+            self._countdown.set_class(self.screen_lit, "-flash")  # the final flash (no _show after the end)
             return
         self._show(state)
         # Count the wait from when this poll began, not from now: a slow poll must not make the next late.
@@ -298,7 +297,8 @@ class RunScreen(Screen[None]):
         wanted = {f"-{kind}": kind == phase.kind for kind in ("prepare", "work", "rest", "round_rest")}
         wanted["-paused"] = state.status == "paused"
         wanted["-alert"] = running and 0 < state.shown_remaining <= ALERT_S
-        _set_classes(self._countdown, wanted)
+        wanted["-flash"] = self.screen_lit
+        _set_classes(self._countdown, wanted)  # one restyle for the phase, the alert and a flash
         self._countdown.text = format_duration(state.shown_remaining)
 
         scene = (phase.index, state.next_phase.index if state.next_phase else None, state.status)
@@ -390,6 +390,7 @@ class RunScreen(Screen[None]):
     def _end_flash(self) -> None:
         self._banner.flash = False
         self._light_screen(False)
+        self._countdown.set_class(False, "-flash")
 
     @property
     def screen_lit(self) -> bool:
@@ -407,7 +408,6 @@ class RunScreen(Screen[None]):
             self.styles.background = FLASH_BACKGROUND if lit else None  # repaints every widget
             for node in self.walk_children():
                 node.notify_style_update()
-        self._countdown.set_class(lit, "-flash")
 
     # --- keys -----------------------------------------------------------------------------------------
 
