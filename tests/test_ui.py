@@ -315,7 +315,8 @@ async def test_cues_play_and_flash(short_plan, clock: FakeClock, player: Recordi
         screen = await start(pilot)
         await at(pilot, clock, 5)  # work starts: "go"
         assert "go" in [c.kind for c in player.played]
-        assert screen.query_one(PhaseBanner).has_class("-flash")
+        banner = screen.query_one(PhaseBanner)
+        assert banner.flash and banner.styles.background.hex == "#FFFFFF"
         assert screen.screen_lit  # go lights the whole screen
         await pilot.pause()
         lit = app.export_screenshot()
@@ -328,6 +329,7 @@ async def test_cues_play_and_flash(short_plan, clock: FakeClock, player: Recordi
         await pilot.pause()
         assert not screen.screen_lit
         assert FLASH_FILL not in app.export_screenshot()
+        assert banner.styles.background.hex == "#2E9F4E"  # back to the work colour
 
 
 async def test_last_three_seconds_use_the_alert_colour(app: CircuitApp, clock: FakeClock) -> None:
@@ -340,6 +342,16 @@ async def test_last_three_seconds_use_the_alert_colour(app: CircuitApp, clock: F
         assert countdown.has_class("-alert")
         await pilot.pause()
         assert "#ff5f5f" in app.export_screenshot()
+
+
+async def test_a_session_freezes_the_start_up_objects_out_of_the_collectors_way(app: CircuitApp) -> None:
+    import gc
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert gc.get_freeze_count() == 0
+        await start(pilot)
+        assert gc.get_freeze_count() > 1000  # Textual, the widgets, the plan: skipped by later collections
+    assert gc.get_freeze_count() == 0  # the run screen is gone: all of it can be collected again
 
 
 async def test_poll_sleeps_until_the_next_change(app: CircuitApp, clock: FakeClock) -> None:
