@@ -42,9 +42,9 @@ from timer.ui.widgets.timebar import TimeBar
 EXTEND_S = 15
 MAX_WAKE_S = 1.0
 """Poll at least this often, whatever the engine says (cheap, and keeps the status line honest)."""
-WAKE_SLACK_S = 0.0005
+WAKE_SLACK_S = 0.0001
+"""Wake a hair after the boundary, never before it (asyncio timers are never early; this covers rounding)."""
 MIN_DELAY_S = 0.001
-"""Wake a hair after the boundary rather than a hair before it."""
 WHOLE_SCREEN_CUES = {"go", "stop", "final"}
 FLASH_BACKGROUND = Color.parse("#e8e8e8")
 """The screen's colour during a whole-screen flash (the countdown turns black on it: see app.tcss)."""

@@ -43,10 +43,20 @@ class KeyBar(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._spans: list[tuple[int, int, str]] = []
+        self._keys: list[tuple[str, str, str]] | None = None
         """Where each key was drawn: (first cell, cell after the last, key), for clicks."""
 
     def keys(self) -> list[tuple[str, str, str]]:
-        """(key, how it is shown, description) of every binding the screen shows, once per action."""
+        """(key, how it is shown, description) of every binding the screen shows, once per action.
+
+        Read once: gathering a screen's active bindings is most of the cost of drawing this line, and the
+        screens that use it do not change their keys.
+        """
+        if self._keys is None:
+            self._keys = self._read_keys()
+        return self._keys
+
+    def _read_keys(self) -> list[tuple[str, str, str]]:
         entries: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         for key, active in self.screen.active_bindings.items():
