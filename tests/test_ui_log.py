@@ -31,6 +31,7 @@ from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.trends import bars, compare, segment_length, set_pace
 from timer.ui.widgets.field import Field
+from timer.ui.widgets.line import Line
 
 # 0 prepare 0-5 · 1 Squat 5-35 · 2 rest 35-45 · 3 Squat 45-75 · 4 rest 75-85 · 5 Step-ups 85-115
 CIRCUIT = """
@@ -58,7 +59,7 @@ def screen_text(app: App) -> str:
 
 def status(app: App) -> str:
     """The run screen's status line (a toast may cover its end on screen)."""
-    return app.screen.query_one("#status", Field).text
+    return app.screen.query_one("#status", Line).text
 
 
 def records(path: Path) -> list[dict]:

@@ -34,8 +34,8 @@ from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.tally import Tally
 from timer.ui.widgets.banner import PhaseBanner
 from timer.ui.widgets.bigdigits import BigDigits
-from timer.ui.widgets.field import Field
 from timer.ui.widgets.keybar import KeyBar
+from timer.ui.widgets.line import Line
 from timer.ui.widgets.rep_entry import RepEntry
 from timer.ui.widgets.timebar import TimeBar
 
@@ -95,17 +95,17 @@ class RunScreen(Screen[None]):
         self._scene: tuple[int, int | None, str] | None = None
         """Phase, next phase and status last shown by `_show_phase`."""
         # The widgets, kept at hand: `_show` runs every second and a query walks the DOM.
-        self._place_line = Field(id="place")
+        self._place_line = Line(id="place")
         self._banner = PhaseBanner(id="banner")
         self._countdown = BigDigits(id="countdown")
-        self._exercise = Field(id="exercise")
-        self._load = Field(id="load")
-        self._cues = Field(id="cues")
+        self._exercise = Line(id="exercise")
+        self._load = Line(id="load")
+        self._cues = Line(id="cues")
         self._entry = RepEntry(id="reps")
         self._rep_count = BigDigits(id="rep-count")
         self._phase_bar = TimeBar("phase  ", id="phase-bar")
         self._session_bar = TimeBar("session", id="session-bar")
-        self._status = Field(id="status")
+        self._status = Line(id="status")
 
     def compose(self) -> ComposeResult:
         yield self._place_line
