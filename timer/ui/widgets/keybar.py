@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
-from textual.content import Content
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -44,6 +46,8 @@ class KeyBar(Widget):
         super().__init__(id=id)
         self._spans: list[tuple[int, int, str]] = []
         self._keys: list[tuple[str, str, str]] | None = None
+        self._strip: tuple[tuple[int, Style, Style], Strip] | None = None
+        """The line as last drawn, kept while the width and colours stay the same (a flash repaints all)."""
         """Where each key was drawn: (first cell, cell after the last, key), for clicks."""
 
     def keys(self) -> list[tuple[str, str, str]]:
@@ -67,26 +71,32 @@ class KeyBar(Widget):
             entries.append((key, self.app.get_key_display(binding), binding.description))
         return entries
 
-    def render(self) -> Content:
+    def render_line(self, y: int) -> Strip:
         width = self.content_size.width
+        key_style = self.get_component_rich_style("keybar--key")
+        description_style = self.get_component_rich_style("keybar--description")
+        cache_key = (width, key_style, description_style)
+        if self._strip is None or self._strip[0] != cache_key:
+            self._strip = (cache_key, self._draw(width, key_style, description_style))
+        return self._strip[1]
+
+    def _draw(self, width: int, key_style: Style, description_style: Style) -> Strip:
         keys = self.keys()
         roomy = [(f" {shown} ", f"{description} ", key) for key, shown, description in keys]
         compact = [(shown, f" {description} ", key) for key, shown, description in keys]
         layout = roomy if _cells(roomy) <= width else compact  # like the Footer's compact mode
-        key_style = self.get_visual_style("keybar--key")
-        description_style = self.get_visual_style("keybar--description")
-        parts: list[tuple[str, object]] = []
+        segments: list[Segment] = []
         spans: list[tuple[int, int, str]] = []
         x = 0
         for key_text, description_text, key in layout:
             cells = cell_len(key_text) + cell_len(description_text)
             if x + cells > width:
                 break
-            parts += [(key_text, key_style), (description_text, description_style)]
+            segments += [Segment(key_text, key_style), Segment(description_text, description_style)]
             spans.append((x, x + cells, key))
             x += cells
         self._spans = spans
-        return Content.assemble(*parts)
+        return Strip(segments, x).extend_cell_length(width, self.visual_style.rich_style)
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key in self._spans:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.content import Content
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -32,23 +34,37 @@ class TimeBar(Widget):
     def __init__(self, label: str = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.set_reactive(TimeBar.label, label)
+        self._strip: tuple[tuple, Strip] | None = None
+        """The bar as last drawn, kept while nothing it shows has changed (drawn through the line API)."""
 
     def validate_fraction(self, fraction: float) -> float:
         # Quantise to the bar's own cells so it repaints only when a cell would change, not every poll.
         cells = max(self.content_size.width, 1) if self.is_mounted else 400
         return round(min(max(fraction, 0.0), 1.0) * cells) / cells
 
-    def render(self) -> Content:
+    def render_line(self, y: int) -> Strip:
         width = self.content_size.width
+        base = self.visual_style.rich_style
+        if y != 0:
+            return Strip.blank(width, base)
+        done_style = self.get_component_rich_style("timebar--done")
+        todo_style = self.get_component_rich_style("timebar--todo")
+        key = (width, self.label, self.fraction, self.caption, base, done_style, todo_style)
+        if self._strip is None or self._strip[0] != key:
+            self._strip = (key, self._draw(width, base, done_style, todo_style))
+        return self._strip[1]
+
+    def _draw(self, width: int, base: Style, done_style: Style, todo_style: Style) -> Strip:
         left = f"{self.label} " if self.label else ""
         right = f" {self.caption}" if self.caption else ""
         room = width - len(left) - len(right)
         if room < 4:
-            return Content(f"{left}{right}".strip()[:width])
+            return Strip([Segment(f"{left}{right}".strip()[:width], base)]).extend_cell_length(width, base)
         done = round(self.fraction * room)
-        return Content.assemble(
-            left,
-            ("━" * done, self.get_visual_style("timebar--done")),
-            ("━" * (room - done), self.get_visual_style("timebar--todo")),
-            right,
-        )
+        segments = [
+            Segment(left, base),
+            Segment("━" * done, done_style),
+            Segment("━" * (room - done), todo_style),
+            Segment(right, base),
+        ]
+        return Strip(segments).extend_cell_length(width, base)
