@@ -33,7 +33,7 @@ from timer.session import CueDue, Session
 
 # The run screen's polling (timer/ui/screens/run.py; tests/test_cue_timing.py checks they stay equal).
 MAX_WAKE_S = 1.0
-WAKE_SLACK_S = 0.002
+WAKE_SLACK_S = 0.0001
 
 
 def planned_times(plan: Plan, metronome: bool) -> list[float]:
