@@ -160,7 +160,7 @@ def test_no_stations(write_toml) -> None:
 
 def test_at_most_100_stations(write_toml) -> None:
     stations = '[[station]]\nexercise = "Squat"\nwork = 60\n' * 101
-    assert errors_of(write_toml, f'name = "Long"\n{stations}') == [f"has more than 100 stations"]
+    assert errors_of(write_toml, f'name = "Long"\n{stations}') == ["has more than 100 stations"]
 
 
 def test_syntax_errors_name_the_line(write_toml) -> None:

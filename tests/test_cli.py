@@ -145,8 +145,8 @@ def test_python_dash_m_timer_is_the_same_command(tmp_path: Path) -> None:
 def test_check_does_not_import_textual(tmp_path: Path) -> None:
     demo = bundled_circuits()[0]
     code = (
-        "import sys; from timer.cli import main; rc = main(['check', %r]); "
-        "assert 'textual' not in sys.modules, 'check imported textual'; raise SystemExit(rc)" % str(demo)
+        f"import sys; from timer.cli import main; rc = main(['check', {str(demo)!r}]); "
+        "assert 'textual' not in sys.modules, 'check imported textual'; raise SystemExit(rc)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002 (the point of this file is characters that look alike)
+# ruff: noqa: RUF001 (the point of this file is characters that look alike)
 """Hostile text in names, cues and notes: markup, escape sequences, control characters, right-to-left and
 zero-width characters, very wide characters (CJK, emoji).
 
@@ -18,18 +18,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.app import App
-from textual.pilot import Pilot
 
 from timer import cli
 from timer.circuit import MAX_CUE, MAX_NAME, MAX_NOTES, load_athlete, load_circuit
 from timer.clock import FakeClock
 from timer.errors import InputError
 from timer.plan import build_plan
-from timer.ui.app import CircuitApp, make_app
+from timer.ui.app import make_app
 from timer.ui.screens.overview import OverviewScreen
 from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.bigdigits import BigDigits
+
+from .uihelp import at, screen_text
 
 BIDI_OVERRIDES = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
 CONTROLS = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]] + ["\u2028", "\u2029", *BIDI_OVERRIDES]
@@ -237,17 +238,6 @@ def test_check_and_plan_print_hostile_names_literally(hostile_file: Path, tmp_pa
 # ---------------------------------------------------------------- shown literally on screen, layout intact
 
 
-def screen_text(app: App) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def tick(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
-    clock.advance(seconds)
-    assert isinstance(pilot.app, CircuitApp)
-    pilot.app.sync()
-    await pilot.pause()
-
-
 def countdown_geometry(app: App) -> tuple[Any, Any, list[str]]:
     screen = app.screen
     assert isinstance(screen, RunScreen)
@@ -268,14 +258,14 @@ async def walk(plan, size: tuple[int, int], tmp_path: Path) -> tuple[list[tuple]
         await pilot.press("enter")
         await pilot.pause()
         for step in (1, 6, 20, 5, 12):  # prepare, work, rest, rest, part
-            await tick(pilot, clock, step)
+            await at(pilot, clock, step)
             region, content, lines = countdown_geometry(app)
             geometry.append((region, content))
             assert app.screen.region.contains_region(region), (region, app.screen.region)
             assert set("".join(lines)) <= set(" ▀▄█"), lines  # block digits, not the squeezed text fallback
             texts.append(screen_text(app))
             assert app.is_running
-        await tick(pilot, clock, 60)
+        await at(pilot, clock, 60)
         assert isinstance(app.screen, SummaryScreen)
         texts.append(screen_text(app))
         assert app.is_running
@@ -308,9 +298,9 @@ async def test_a_long_wide_name_does_not_hide_the_reps_being_typed(hostile_file:
     async with app.run_test(size=(40, 12)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
-        await tick(pilot, clock, 6)
+        await at(pilot, clock, 6)
         await pilot.press("space", "space")
-        await tick(pilot, clock, 20)  # into the rest: correct the set
+        await at(pilot, clock, 20)  # into the rest: correct the set
         await pilot.press("1", "7")
         await pilot.pause()
         assert "reps: 17" in screen_text(app)

@@ -20,8 +20,8 @@ from textual.app import App
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
-from timer.plan import load_plan
 from timer.clock import FakeClock
+from timer.plan import load_plan
 from timer.replog import read_log
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.screens.confirm import ConfirmQuit
@@ -30,6 +30,8 @@ from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.bigdigits import BigDigits
 from timer.ui.widgets.rep_entry import RepEntry
+
+from .uihelp import at, screen_text
 
 # prepare 5; 2 rounds of: squat 20 s x2 sets (rest 10), a complex of two 10 s parts (rest 10), step-ups
 # 15 s; round rest 20 s. About 3 minutes: a few hundred presses with random jumps reach the summary.
@@ -103,10 +105,6 @@ async def settle(pilot: Pilot, top: object | None) -> None:
         await pilot._wait_for_screen()
     if app.is_running and (top is None or app.screen is not top):
         await pilot.pause()
-
-
-def screen_text(app: App) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def run_screen(app: App) -> RunScreen | None:
@@ -265,13 +263,6 @@ async def test_random_keys_soak(write_toml, tmp_path: Path, seed: int) -> None:
 # ---------------------------------------------------------------- resizing
 
 
-async def tick(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
-    clock.advance(seconds)
-    assert isinstance(pilot.app, CircuitApp)
-    pilot.app.sync()
-    await pilot.pause()
-
-
 def snapshot(screen: RunScreen) -> tuple:
     state = screen.last_state
     assert state is not None
@@ -291,16 +282,16 @@ async def test_resize_to_40x12_and_back_keeps_state_and_time(write_toml, when: s
         await pilot.pause()
         screen = run_screen(app)
         assert screen is not None
-        await tick(pilot, clock, 7.3)  # squat, set 1
+        await at(pilot, clock, 7.3)  # squat, set 1
         await pilot.press("space", "space", "space")
         if when == "rest with typed reps":
-            await tick(pilot, clock, 20)
+            await at(pilot, clock, 20)
             await pilot.press("1", "4")
         elif when == "paused":
             await pilot.press("p")
-            await tick(pilot, clock, 42)  # a long pause: nothing moves but the pause's length
+            await at(pilot, clock, 42)  # a long pause: nothing moves but the pause's length
         elif when == "round rest":
-            await tick(pilot, clock, 108)  # past set 2, the complex and the step-ups
+            await at(pilot, clock, 108)  # past set 2, the complex and the step-ups
         await pilot.pause()
         before = snapshot(screen)
         digits_before = screen.query_one("#countdown", BigDigits).region
@@ -322,7 +313,7 @@ async def test_resize_to_40x12_and_back_keeps_state_and_time(write_toml, when: s
         assert snapshot(screen) == before
         assert screen.query_one("#countdown", BigDigits).region == digits_before
         assert not screen.has_class("-tiny")
-        await tick(pilot, clock, 1)  # and the clock goes on as if nothing happened
+        await at(pilot, clock, 1)  # and the clock goes on as if nothing happened
         after = screen.last_state
         assert after is not None
         if when == "paused":
@@ -340,11 +331,11 @@ async def test_quitting_after_going_back_into_a_finished_set_keeps_it(write_toml
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
-        await tick(pilot, clock, 6)
+        await at(pilot, clock, 6)
         await pilot.press("space", "space", "space")
-        await tick(pilot, clock, 20)  # the set ended: 1 s into the rest
+        await at(pilot, clock, 20)  # the set ended: 1 s into the rest
         await pilot.press("b", "b")  # restart the rest, then again at once: back to the set itself
-        await tick(pilot, clock, 4)
+        await at(pilot, clock, 4)
         screen = run_screen(app)
         assert screen is not None and screen.last_state is not None
         assert screen.last_state.phase.is_work and screen.last_state.phase.index == 1  # the set, again

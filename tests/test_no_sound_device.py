@@ -11,18 +11,15 @@ away) aplay, then (with no system player either) the bell.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from .alsa_capture.support import CAPTURE, alsa_env, require_alsa, require_simpleaudio
+from .tmux import Terminal, exit_code, shell_recording_exit, tmux_or_skip
 
 CIRCUIT = """
 name = "No device"
@@ -47,102 +44,42 @@ FORBIDDEN = (
 )
 
 
-def _tmux_or_fail() -> str:
-    tmux = shutil.which("tmux")
-    if tmux is None:
-        if os.environ.get("CI"):
-            pytest.fail("tmux is required for the no-sound-device screen test on CI")
-        pytest.skip("tmux is not installed")
-    return tmux
-
-
-class Terminal:
-    """A 100x30 tmux session on its own socket running one command; every screen read is kept."""
-
-    def __init__(self, tmux: str, socket: str) -> None:
-        self.tmux, self.socket = tmux, socket
-        self.seen: list[str] = []
-
-    def _run(self, *args: str) -> str:
-        result = subprocess.run(
-            [self.tmux, "-L", self.socket, *args], capture_output=True, text=True, check=True, timeout=10
-        )
-        return result.stdout
-
-    def screen(self) -> str:
-        text = self._run("capture-pane", "-p", "-t", "run")
-        if not self.seen or self.seen[-1] != text:
-            self.seen.append(text)
-        return text
-
-    def keys(self, *keys: str) -> None:
-        self._run("send-keys", "-t", "run", *keys)
-
-    def wait_for(self, found: Callable[[str], bool], what: str, timeout: float = TIMEOUT_S) -> str:
-        """Poll the screen until `found(screen)`; fail with the last screen after `timeout`."""
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if found(text):
-                return text
-            time.sleep(0.05)
-        raise AssertionError(f"gave up waiting for {what}; the screen was:\n{text}")
-
-
 @pytest.fixture
 def start(tmp_path: Path) -> Iterator[Callable[[list[str]], Terminal]]:
     """Start `circuit-timer run` (through tests/alsa_capture/run_app.py with the given options) in tmux."""
-    tmux = _tmux_or_fail()
+    tmux = tmux_or_skip("the no-sound-device screen test")
     require_alsa()
-    sockets: list[str] = []
+    terminals: list[Terminal] = []
 
     def run(options: list[str]) -> Terminal:
         circuit = tmp_path / "quick.toml"
         circuit.write_text(CIRCUIT, encoding="utf-8")
         app = [sys.executable, str(CAPTURE / "run_app.py"), *options, "--"]
-        command = shlex.join([*app, "run", str(circuit), "--log", str(tmp_path / "log.jsonl")])
-        done = tmp_path / "exit-code"
-        shell = f"{command}; echo $? > {shlex.quote(str(done))}; sleep 60"
-        socket = f"ct-nodev-{uuid.uuid4().hex[:8]}"
-        sockets.append(socket)
+        command = [*app, "run", str(circuit), "--log", str(tmp_path / "log.jsonl")]
         env = alsa_env(
             CAPTURE / "no_device.conf",
             TERM="xterm-256color",
             XDG_CACHE_HOME=str(tmp_path / "cache"),  # rendered voice phrases, not in the user's cache
         )
-        session = ["new-session", "-d", "-x", "100", "-y", "30", "-s", "run", "-c", str(tmp_path), shell]
-        subprocess.run(
-            [tmux, "-L", socket, "-f", "/dev/null", *session],
-            check=True,
-            timeout=10,
-            env=env,
+        term = Terminal.start(
+            tmux, shell_recording_exit(command, tmp_path), cwd=tmp_path, env=env, prefix="ct-nodev"
         )
-        return Terminal(tmux, socket)
+        terminals.append(term)
+        return term
 
     yield run
-    for socket in sockets:
-        subprocess.run([tmux, "-L", socket, "kill-server"], capture_output=True, timeout=10)
-
-
-def _exit_code(folder: Path, timeout: float = TIMEOUT_S) -> int:
-    deadline = time.monotonic() + timeout
-    done = folder / "exit-code"
-    while time.monotonic() < deadline:
-        if done.exists() and done.read_text().strip():
-            return int(done.read_text())
-        time.sleep(0.05)
-    raise AssertionError("circuit-timer did not exit")
+    for term in terminals:
+        term.kill()
 
 
 def _run_to_the_end(term: Terminal, folder: Path) -> None:
     """Start the session, watch it through every cue to the summary, quit; every screen is kept."""
-    term.wait_for(lambda s: "Enter to start" in s, "the overview")
+    term.wait_for(lambda s: "Enter to start" in s, "the overview", TIMEOUT_S)
     term.keys("Enter")
-    term.wait_for(lambda s: "WORK" in s, "the work phase (after the 3-2-1 and the go cue)")
-    term.wait_for(lambda s: "Summary" in s, "the summary (the circuit lasts 5 s)")
+    term.wait_for(lambda s: "WORK" in s, "the work phase (after the 3-2-1 and the go cue)", TIMEOUT_S)
+    term.wait_for(lambda s: "Summary" in s, "the summary (the circuit lasts 5 s)", TIMEOUT_S)
     term.keys("q")
-    assert _exit_code(folder) == 0
+    assert exit_code(folder, TIMEOUT_S) == 0
     term.screen()  # the terminal after the app has gone: nothing printed behind it either
 
 

@@ -43,8 +43,8 @@ def test_an_installed_copy_finds_its_circuits_away_from_the_checkout(wheel: Path
     assert done.returncode == 0, done.stderr
     code = (
         "import timer.resources as r, timer.cli as c; files = r.bundled_circuits(); "
-        "print(len(files)); print(all(str(f).startswith(%r) for f in files)); "
-        "raise SystemExit(c.main(['check', *map(str, files)]))" % str(target)
+        f"print(len(files)); print(all(str(f).startswith({str(target)!r}) for f in files)); "
+        "raise SystemExit(c.main(['check', *map(str, files)]))"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)

@@ -12,8 +12,8 @@ import pytest
 
 from tests.test_signals import PtyRun, of_type, read_records, wait_until
 from timer.cli import main
-from timer.plan import load_plan
 from timer.clock import FakeClock
+from timer.plan import load_plan
 from timer.replog import find_resumable, read_log
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.recorder import file_sha256

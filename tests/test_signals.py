@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from timer.plan import load_plan
 from timer.clock import FakeClock
+from timer.plan import load_plan
 from timer.ui import signals
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.screens.confirm import ConfirmQuit
@@ -82,7 +82,7 @@ class PtyRun:
     SIGHUP).
     """
 
-    def __init__(self, args: list[str], cwd: Path, log: Path) -> None:
+    def __init__(self, args: list[str], cwd: Path, log: Path, *, controlling: bool = True) -> None:
         self.log = log
         self._earlier = len(read_records(log))
         master, slave = pty.openpty()
@@ -97,7 +97,7 @@ class PtyRun:
             stderr=slave,
             env=env,
             start_new_session=True,
-            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+            preexec_fn=(lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0)) if controlling else None,
         )
         os.close(slave)
         self.master: int | None = master
@@ -189,9 +189,9 @@ def run_app(tmp_path: Path) -> Iterator[Callable[..., PtyRun]]:
     circuit.write_text(LONG_SET, encoding="utf-8")
     started: list[PtyRun] = []
 
-    def start(*extra: str) -> PtyRun:
+    def start(*extra: str, controlling: bool = True) -> PtyRun:
         args = ["run", str(circuit), "--log", str(tmp_path / "log.jsonl"), "--mute", "--no-voice", *extra]
-        run = PtyRun(args, tmp_path, tmp_path / "log.jsonl")
+        run = PtyRun(args, tmp_path, tmp_path / "log.jsonl", controlling=controlling)
         started.append(run)
         return run
 
@@ -232,6 +232,18 @@ def test_closing_the_terminal_logs_the_session(run_app) -> None:
     taps = run.tap_into_work(2)
     run.close_terminal()
     run.wait_exit()
+    assert_aborted_with_taps(run.records(), taps)
+
+
+def test_a_terminal_gone_without_a_hangup_signal_ends_the_session_too(run_app) -> None:
+    """The terminal is not the app's controlling terminal, so closing it sends no SIGHUP: the app sees its
+    input end, takes that as the hang-up, logs the session and exits (Textual alone would spin a core at
+    100% forever, its input thread polling a closed terminal, and its output queue filling up)."""
+    run = run_app(controlling=False)
+    run.start_session()
+    taps = run.tap_into_work(2)
+    run.close_terminal()
+    assert run.wait_exit() == 128 + signal.SIGHUP
     assert_aborted_with_taps(run.records(), taps)
 
 

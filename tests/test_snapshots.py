@@ -15,8 +15,8 @@ import pytest
 from textual.pilot import Pilot
 
 from timer.audio import RecordingPlayer
-from timer.plan import load_plan
 from timer.clock import FakeClock
+from timer.plan import load_plan
 from timer.ui.app import CircuitApp, make_app
 
 CIRCUIT = """

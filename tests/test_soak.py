@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from timer.plan import load_plan
 from timer.clock import FakeClock
+from timer.plan import load_plan
 from timer.replog import SessionLog, read_log
 from timer.session import Session
 from timer.ui.app import CircuitApp, make_app

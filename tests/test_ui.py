@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from timer.audio import RecordingPlayer
-from timer.plan import load_plan
 from timer.clock import FakeClock
+from timer.plan import load_plan
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.screens.help import HelpScreen
@@ -27,6 +27,8 @@ from timer.ui.widgets.banner import PhaseBanner
 from timer.ui.widgets.bigdigits import BigDigits
 from timer.ui.widgets.keybar import KeyBar
 from timer.ui.widgets.rep_entry import RepEntry
+
+from .uihelp import at, screen_text
 
 FLASH_FILL = FLASH_BACKGROUND.hex.lower()
 """How the whole-screen flash colour appears in a screenshot SVG."""
@@ -69,11 +71,6 @@ work = "20s"
 """
 
 
-def screen_text(app: App) -> str:
-    """Everything on the active screen, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 @pytest.fixture
 def short_plan(write_toml):
     return load_plan(str(write_toml(SHORT)), None)
@@ -87,14 +84,6 @@ def player() -> RecordingPlayer:
 @pytest.fixture
 def app(short_plan, clock: FakeClock, player: RecordingPlayer, tmp_path: Path) -> CircuitApp:
     return make_app(short_plan, clock=clock, player=player, voice=False, log_path=tmp_path / "log.jsonl")
-
-
-async def at(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
-    """Move the fake clock by `seconds` and let the app catch up."""
-    clock.advance(seconds)
-    assert isinstance(pilot.app, CircuitApp)
-    pilot.app.sync()
-    await pilot.pause()
 
 
 def run_screen(app: App) -> RunScreen:

@@ -18,9 +18,8 @@ from textual.app import App
 from textual.widgets import DataTable, Input
 
 from timer import replog
-from timer.plan import load_plan
 from timer.clock import FakeClock
-from timer.plan import Plan
+from timer.plan import Plan, load_plan
 from timer.replog import SessionLog, read_log
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.recorder import default_rescue_path
@@ -32,6 +31,8 @@ from timer.ui.screens.summary import SummaryScreen
 from timer.ui.trends import bars, compare, segment_length, set_pace
 from timer.ui.widgets.field import Field
 from timer.ui.widgets.line import Line
+
+from .uihelp import screen_text
 
 # 0 prepare 0-5 · 1 Squat 5-35 · 2 rest 35-45 · 3 Squat 45-75 · 4 rest 75-85 · 5 Step-ups 85-115
 CIRCUIT = """
@@ -51,10 +52,6 @@ exercise = "Step-ups"
 load = "bodyweight"
 work = "30s"
 """
-
-
-def screen_text(app: App) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def status(app: App) -> str:

@@ -250,7 +250,9 @@ class Station(_Movement):
             if self.load is not None or self.lift is not None:
                 raise ValueError("a station with parts takes lift and load on each part, not on the station")
             if self.cadence is not None or self.reps is not None:
-                raise ValueError("a station with parts takes cadence and reps on each part, not on the station")
+                raise ValueError(
+                    "a station with parts takes cadence and reps on each part, not on the station"
+                )
         elif self.work is None:
             raise ValueError('has no work time; add work = "2:00" (or parts)')
         if self.set_seconds == 0:
@@ -435,7 +437,8 @@ def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) ->
             except (KeyError, IndexError, TypeError):
                 entry = None
             name = entry.get("exercise") if isinstance(entry, dict) else None
-            shown = f' "{name}"' if isinstance(name, str) and len(name) <= MAX_NAME and name.isprintable() else ""
+            nameable = isinstance(name, str) and len(name) <= MAX_NAME and name.isprintable()
+            shown = f' "{name}"' if nameable else ""
             where.append(f"{item} {index + 1}{shown}")
             node = entry
             current = Station if item == "station" else Part

@@ -36,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     est = sub.add_parser("e1rm", help="estimate a one-rep max from a test set, with a table of loads")
     est.add_argument("weight", type=_positive_float, metavar="WEIGHT", help="weight lifted")
     est.add_argument("reps", type=_reps, metavar="REPS", help="reps done (1-12)")
-    est.add_argument("--formula", default="epley", type=str.lower, choices=_formula_names(), help="default: epley")
+    est.add_argument(
+        "--formula", default="epley", type=str.lower, choices=_formula_names(), help="default: epley"
+    )
     est.add_argument("--units", default="kg", choices=["kg", "lb"], help="units of WEIGHT (default kg)")
     est.add_argument("--increment", type=_increment, help="round loads to this (default 2.5 kg / 5 lb)")
 
@@ -48,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--log", metavar="PATH", help="rep log file (default: see README)")
     run.add_argument("--mute", action="store_true", help="start with sound off (flashes stay)")
     run.add_argument("--no-voice", action="store_true", help="beeps only, no spoken announcements")
-    run.add_argument("--resume", action="store_true", help="continue the latest aborted session of this circuit")
+    run.add_argument(
+        "--resume", action="store_true", help="continue the latest aborted session of this circuit"
+    )
 
     history = sub.add_parser("history", help="sessions in the rep log, trends, CSV export")
     history.add_argument("--log", action="append", metavar="PATH", help="log file; repeat to merge several")
@@ -88,7 +92,9 @@ def _reps(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of reps") from None
     if not 1 <= value <= 12:
-        raise argparse.ArgumentTypeError(f"{value} reps cannot estimate a 1RM: use a test set of 1 to 12 reps")
+        raise argparse.ArgumentTypeError(
+            f"{value} reps cannot estimate a 1RM: use a test set of 1 to 12 reps"
+        )
     return value
 
 
@@ -188,9 +194,11 @@ def cmd_e1rm(args: argparse.Namespace) -> int:
     estimate = e1rm.estimate(args.weight, args.reps, args.formula)
     increment = resolved_increment(args.units, args.increment)
     unit = args.units
-    print(f"e1RM: {estimate:.1f} {unit} ({args.formula}, {e1rm.format_weight(args.weight)} {unit} × {args.reps})")
+    lifted = f"{e1rm.format_weight(args.weight)} {unit} × {args.reps}"
+    print(f"e1RM: {estimate:.1f} {unit} ({args.formula}, {lifted})")
     if args.reps > e1rm.RELIABLE_TEST_REPS:
-        print(f"warning: estimates from more than {e1rm.RELIABLE_TEST_REPS} reps are unreliable", file=sys.stderr)
+        limit = e1rm.RELIABLE_TEST_REPS
+        print(f"warning: estimates from more than {limit} reps are unreliable", file=sys.stderr)
     print(f"{'% e1RM':>7}  load ({unit}, nearest {e1rm.format_weight(increment)})")
     for pct in range(20, 61, 5):
         load = e1rm.round_to_increment(estimate * pct / 100, increment)

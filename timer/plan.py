@@ -29,7 +29,9 @@ MAX_WORK_PHASES = 2000
 format allows 50 rounds × 100 stations × 20 sets × 20 parts = 2 million: gigabytes from a 100 KB file."""
 MIN_E1RM = 1.0
 """An e1RM below this (kg or lb) is a typo, and percentages of it overflow: such a plan is refused."""
-RANGES_HINT = "outside the strength-endurance ranges: 20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s"
+RANGES_HINT = (
+    "outside the strength-endurance ranges: 20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s"
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,10 @@ class _Resolved:
 
 
 def build_plan(
-    circuit: Circuit, athlete: Athlete | None = None, label: str = "circuit", athlete_label: str = "athlete profile"
+    circuit: Circuit,
+    athlete: Athlete | None = None,
+    label: str = "circuit",
+    athlete_label: str = "athlete profile",
 ) -> Plan:
     """Expand `circuit` into its timeline with loads for `athlete` (or the circuit's own e1RM values).
 
@@ -166,7 +171,8 @@ def build_plan(
         max_for_lift = e1rms.get(lift) if lift else None
         if load.kind == "percent":
             if lift is None:
-                problems.append(Problem(label, where, f'load "{load.value:g}%" needs lift = "..." naming an e1RM'))
+                needs_lift = f'load "{load.value:g}%" needs lift = "..." naming an e1RM'
+                problems.append(Problem(label, where, needs_lift))
                 return _Resolved(None, None, False)
             if max_for_lift is None:
                 source = f"the [e1rm] table of {label}" + (f" or of {athlete_label}" if athlete else "")
@@ -351,7 +357,8 @@ def _e1rm_table(
 def _coaching_warnings(label: str, where: str, station: Station, entries: list[Any]) -> list[str]:
     out = []
     if not 80 <= station.set_seconds <= 240:
-        out.append(str(Problem(label, where, f"a {format_duration(station.set_seconds)} work set is {RANGES_HINT}")))
+        short_or_long = f"a {format_duration(station.set_seconds)} work set is {RANGES_HINT}"
+        out.append(str(Problem(label, where, short_or_long)))
     for spot, res, _move in entries:
         if res.pct is not None and not 20 <= res.pct <= 60:
             out.append(str(Problem(label, spot, f"{e1rm.format_weight(res.pct)}% e1RM is {RANGES_HINT}")))
@@ -361,4 +368,5 @@ def _coaching_warnings(label: str, where: str, station: Station, entries: list[A
 def load_plan(file: str, athlete_file: str | None = None) -> Plan:
     """Load a circuit file (and an athlete profile) and build its plan; InputError for any problem."""
     athlete = load_athlete(athlete_file) if athlete_file else None
-    return build_plan(load_circuit(file), athlete, label=file, athlete_label=athlete_file or "athlete profile")
+    athlete_label = athlete_file or "athlete profile"
+    return build_plan(load_circuit(file), athlete, label=file, athlete_label=athlete_label)

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002, RUF003 (the table is typeset for people: ×, ÷, −, –)
+
 """The benchmark of issue 6: CPU against termdown, timing against the plan, start-up, scale. One table.
 
     python -m tests.perf.bench                 # about 8 minutes; prints the table

@@ -7,14 +7,17 @@ pipe has something to read, and ticks every `ESCAPE_DELAY` only for a moment aft
 may be waiting to be told apart from the start of an escape sequence.
 
 `run_input_thread` follows Textual 8's `LinuxDriver.run_input_thread` (MIT licence) line for line, apart
-from what it waits on and for how long. Stopping: Textual sets `exit_event` and joins the thread; here
+from what it waits on and for how long, and what it does when the terminal's input ends (see
+`_input_ended`). Stopping: Textual sets `exit_event` and joins the thread; here
 setting that event also writes to the pipe, so the blocked thread wakes at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
+import signal
 import threading
 import time
 import weakref
@@ -39,10 +42,9 @@ class _WakingEvent(threading.Event):
 
     def set(self) -> None:
         super().set()
-        try:
+        # A full pipe means it is already woken; a closed one, that the driver is gone.
+        with contextlib.suppress(OSError):
             os.write(self._wake_fd, b"!")
-        except OSError:  # the pipe is full (already woken) or closed (the driver is gone)
-            pass
 
 
 class QuietLinuxDriver(LinuxDriver):
@@ -71,7 +73,7 @@ class QuietLinuxDriver(LinuxDriver):
         selector.register(self._wake_read, selectors.EVENT_READ)
 
         fileno = self.fileno
-        EVENT_READ = selectors.EVENT_READ  # noqa: N806 (as in Textual)
+        EVENT_READ = selectors.EVENT_READ
 
         parser = XTermParser(self._debug)
         feed = parser.feed
@@ -81,23 +83,27 @@ class QuietLinuxDriver(LinuxDriver):
         decode = utf8_decoder
         read = os.read
         last_input = time.monotonic()
+        ended = False
 
         def process_selector_events(
             selector_events: list[tuple[selectors.SelectorKey, int]],
             final: bool = False,
         ) -> None:
-            nonlocal last_input
+            nonlocal last_input, ended
             terminal = [(key, mask) for key, mask in selector_events if key.fd == fileno]
             if len(terminal) != len(selector_events):
                 self._drain_wake_pipe()
             for last, (_selector_key, mask) in loop_last(terminal):
                 if mask & EVENT_READ:
                     last_input = time.monotonic()
-                    unicode_data = decode(read(fileno, 1024 * 4), final=final and last)
-                    if not unicode_data:
-                        # This can occur if the stdin is piped
+                    try:
+                        raw = read(fileno, 1024 * 4)
+                    except OSError:  # EIO: the terminal has hung up
+                        raw = b""
+                    if not raw:
+                        ended = True  # Textual's loop would spin here, reading nothing, at 100% of a core
                         break
-                    for event in feed(unicode_data):
+                    for event in feed(decode(raw, final=final and last)):
                         self.process_message(event)
             for event in tick():
                 self.process_message(event)
@@ -110,8 +116,11 @@ class QuietLinuxDriver(LinuxDriver):
 
         try:
             self._drain_wake_pipe()
-            while not self.exit_event.is_set():
+            while not self.exit_event.is_set() and not ended:
                 process_selector_events(selector.select(timeout()))
+            if ended:
+                self._input_ended()
+                return
             selector.unregister(self.fileno)
             selector.unregister(self._wake_read)
             process_selector_events(selector.select(0.1), final=True)
@@ -120,12 +129,22 @@ class QuietLinuxDriver(LinuxDriver):
             selector.close()
 
 
+    def _input_ended(self) -> None:
+        """The input has ended: a terminal that did so has hung up, whether or not SIGHUP came with it.
+
+        The kernel sends SIGHUP only when this is the app's controlling terminal; otherwise nothing would
+        tell the app, which would keep drawing into a full output queue. Raising SIGHUP here sends it down
+        the same path (the set under way and `aborted` logged, exit 129). Piped input that ends is left
+        alone: there is just nothing more to read.
+        """
+        if self.input_tty:
+            os.kill(os.getpid(), signal.SIGHUP)
+
+
 def _close_all(*fds: int) -> None:
     for fd in fds:
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
 
 
 def driver_class() -> type[LinuxDriver] | None:

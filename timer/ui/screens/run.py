@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import math
-
 from typing import ClassVar
 
 from textual import events, on
@@ -320,7 +319,7 @@ class RunScreen(Screen[None]):
         self._status.text = self._status_text(state)
 
     def _show_phase(self, state: State) -> None:
-        """The banner and the lines about what to do: they change with the phase (or pause), not the second."""
+        """The banner and the rows about what to do: they change with the phase (or pause), not the second."""
         phase = state.phase
         self._banner.kind = phase.kind
         self._banner.paused = state.status == "paused"
@@ -526,9 +525,9 @@ class RunScreen(Screen[None]):
 def _set_classes(widget: Widget, wanted: dict[str, bool]) -> None:
     """Set several classes on one widget, then restyle it once (only when one changed)."""
     changed = False
-    for name, on in wanted.items():
-        if widget.has_class(name) != on:
-            widget.set_class(on, name, update=False)
+    for name, wanted_on in wanted.items():
+        if widget.has_class(name) != wanted_on:
+            widget.set_class(wanted_on, name, update=False)
             changed = True
     if changed:
         widget.update_node_styles()

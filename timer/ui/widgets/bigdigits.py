@@ -77,12 +77,13 @@ def _changed_box(old: list[str], new: list[str]) -> Region | None:
     rows = [y for y, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
     if not rows:
         return None
-    left = min(next(x for x, (a, b) in enumerate(zip(old[y], new[y], strict=True)) if a != b) for y in rows)
-    right = max(
-        len(old[y]) - next(x for x, (a, b) in enumerate(zip(old[y][::-1], new[y][::-1], strict=True)) if a != b)
-        for y in rows
-    )
+    left = min(_first_difference(old[y], new[y]) for y in rows)
+    right = max(len(old[y]) - _first_difference(old[y][::-1], new[y][::-1]) for y in rows)
     return Region(left, rows[0], right - left, rows[-1] - rows[0] + 1)
+
+
+def _first_difference(a: str, b: str) -> int:
+    return next(x for x, (p, q) in enumerate(zip(a, b, strict=True)) if p != q)
 
 
 def _centre(drawn: list[str], width: int, height: int, style: Style) -> list[Strip]:

@@ -1,4 +1,4 @@
-"""One row of plain text, cut with … when it is too long: the run screen's place, exercise, load and status."""
+"""One row of plain text, cut with … when too long: the run screen's place, exercise, load and status."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.strip import Strip
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 
