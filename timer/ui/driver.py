@@ -7,9 +7,9 @@ pipe has something to read, and ticks every `ESCAPE_DELAY` only for a moment aft
 may be waiting to be told apart from the start of an escape sequence.
 
 `run_input_thread` follows Textual 8's `LinuxDriver.run_input_thread` (MIT licence) line for line, apart
-from what it waits on and for how long, and what it does when the terminal's input ends (see
-`_input_ended`). Stopping: Textual sets `exit_event` and joins the thread; here
-setting that event also writes to the pipe, so the blocked thread wakes at once.
+from what it waits on and for how long, and what it does when the terminal's input ends (`_input_ended`).
+Stopping: Textual sets `exit_event` and joins the thread; here setting that event also writes to the pipe,
+so the blocked thread wakes at once.
 """
 
 from __future__ import annotations
