@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.test_ui import SHORT, screen_text
+from tests.test_ui import SHORT
 from tests.test_ui_log import CIRCUIT, Disk, records, run_to, tap
+from tests.uihelp import screen_text
 from timer import voice
 from timer.audio import BellPlayer, NullPlayer, RecordingPlayer
 from timer.clock import FakeClock
@@ -32,6 +33,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture
+def logged_app(write_toml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path):
+    """The test circuit's app with a rep log on a disk the test can fill (`disk.full = True`)."""
+    circuit = write_toml(CIRCUIT)
+    log = tmp_path / "log.jsonl"
+    disk = Disk(monkeypatch, log)
+    clock = FakeClock()
+    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    return app, clock, disk
+
+
 async def summary_with_unsaved_records(pilot, clock: FakeClock, disk: Disk) -> SummaryScreen:
     """Run the circuit with the log's disk full from 6 s on: the summary offers to save 2 taps elsewhere."""
     await pilot.pause()
@@ -50,13 +62,9 @@ async def summary_with_unsaved_records(pilot, clock: FakeClock, disk: Disk) -> S
 
 
 async def test_ctrl_c_over_the_help_at_the_summary_asks_before_losing_records(
-    write_toml, tmp_path, monkeypatch, home
+    logged_app: tuple[CircuitApp, FakeClock, Disk]
 ) -> None:
-    circuit = write_toml(CIRCUIT)
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    app, clock, disk = logged_app
     async with app.run_test(size=(100, 30)) as pilot:
         summary = await summary_with_unsaved_records(pilot, clock, disk)
         await pilot.press("escape", "question_mark")  # leave the path field, open the help
@@ -79,13 +87,9 @@ async def test_ctrl_c_over_the_help_at_the_summary_asks_before_losing_records(
 
 
 async def test_any_exit_with_unsaved_records_saves_them_to_the_rescue_file(
-    write_toml, tmp_path, monkeypatch, home
+    logged_app: tuple[CircuitApp, FakeClock, Disk]
 ) -> None:
-    circuit = write_toml(CIRCUIT)
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    app, clock, disk = logged_app
     async with app.run_test(size=(100, 30)) as pilot:
         await summary_with_unsaved_records(pilot, clock, disk)
         app.exit(0)  # any way out that does not ask (app.quit, a crash in a handler...)
@@ -97,13 +101,9 @@ async def test_any_exit_with_unsaved_records_saves_them_to_the_rescue_file(
 
 
 async def test_quit_anyway_at_the_summary_writes_no_rescue_file(
-    write_toml, tmp_path, monkeypatch, home
+    logged_app: tuple[CircuitApp, FakeClock, Disk]
 ) -> None:
-    circuit = write_toml(CIRCUIT)
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    app, clock, disk = logged_app
     async with app.run_test(size=(100, 30)) as pilot:
         await summary_with_unsaved_records(pilot, clock, disk)
         await pilot.press("escape", "q", "y")
@@ -113,13 +113,9 @@ async def test_quit_anyway_at_the_summary_writes_no_rescue_file(
 
 
 async def test_a_session_ended_by_an_unasked_exit_is_rescued_too(
-    write_toml, tmp_path, monkeypatch, home
+    logged_app: tuple[CircuitApp, FakeClock, Disk]
 ) -> None:
-    circuit = write_toml(CIRCUIT)
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
+    app, clock, disk = logged_app
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("enter")
