@@ -123,7 +123,7 @@ class RunScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._fit(self.size.width, self.size.height)
+        self._fit(self.size.height)
         _settle_garbage_collector()
         now = self.ctx.clock()
         self.session.start(now)
@@ -161,9 +161,9 @@ class RunScreen(Screen[None]):
             )
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size.width, event.size.height)
+        self._fit(event.size.height)
 
-    def _fit(self, width: int, height: int) -> None:
+    def _fit(self, height: int) -> None:
         """Give the digits more room on small terminals: fold the banner and hide extras."""
         self.set_class(height < COMPACT_HEIGHT, "-compact")
         self.set_class(height < TINY_HEIGHT, "-tiny")
