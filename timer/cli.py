@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from timer.logreader import ResumePoint
     from timer.plan import Plan
+    from timer.replog import ResumePoint
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -249,7 +249,7 @@ def find_resume_point(plan: Plan, circuit: Path, log_path: Path, athlete_file: s
     """
     from timer.errors import LogError
     from timer.replog import find_resumable, read_log
-    from timer.ui.recorder import file_sha256
+    from timer.replog.recorder import file_sha256
 
     athlete = plan.athlete if athlete_file else None
     sha = file_sha256(circuit)
@@ -289,6 +289,6 @@ def cmd_pick(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from timer.history import command
+    from timer.history.command import command
 
     return command(args)

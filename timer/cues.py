@@ -42,16 +42,16 @@ from timer.e1rm import format_weight
 from timer.plan import Phase, Plan
 
 CueKind = Literal[
-    "count",      # one beep of the 3-2-1 countdown before work starts and before it ends
-    "go",         # work starts
-    "stop",       # work ends
-    "halfway",    # middle of a work set of 60 s or more
-    "rest10",     # 10 seconds left in a rest
-    "part",       # the next movement of a complex starts
+    "count",  # one beep of the 3-2-1 countdown before work starts and before it ends
+    "go",  # work starts
+    "stop",  # work ends
+    "halfway",  # middle of a work set of 60 s or more
+    "rest10",  # 10 seconds left in a rest
+    "part",  # the next movement of a complex starts
     "round_end",  # a round is done (longer tone)
-    "final",      # the circuit is done
-    "tick",       # metronome at the station's cadence
-    "announce",   # spoken phrase only ("Next: Step-ups, 20 kilos", "Round 2 of 3")
+    "final",  # the circuit is done
+    "tick",  # metronome at the station's cadence
+    "announce",  # spoken phrase only ("Next: Step-ups, 20 kilos", "Round 2 of 3")
 ]
 
 COLLISION_S = 0.3

@@ -16,11 +16,11 @@ from timer.circuit import (
     Station,
     load_athlete,
     load_circuit,
-    printable,
     resolved_increment,
 )
 from timer.durations import format_duration
 from timer.errors import InputError, Problem
+from timer.text import printable
 
 PhaseKind = Literal["prepare", "work", "rest", "round_rest"]
 LONG_CIRCUIT_S = 2 * 3600

@@ -1,4 +1,4 @@
-"""Play cues through the real backend choice, one after the other; run by tests/test_audio.py in a subprocess.
+"""Play cues through the real backend choice, one after the other; run by tests/core/test_audio.py in a subprocess.
 
 Usage: python play_cues.py '<json>' with {"cues": [[kind, say-or-null], ...], "voices": {phrase: path},
 "without_simpleaudio": bool}; the last makes `import simpleaudio` fail, so the system player is chosen.

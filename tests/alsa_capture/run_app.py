@@ -1,4 +1,4 @@
-"""Run the real `circuit-timer` command with sound backends taken away; used by tests/test_no_sound_device.py.
+"""Run the real `circuit-timer` command with sound backends taken away; used by tests/e2e/test_no_sound_device.py.
 
 Usage: python run_app.py [--without-simpleaudio] [--without-system-players] [--loud-alsa] -- <arguments>
 

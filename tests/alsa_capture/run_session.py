@@ -1,4 +1,4 @@
-"""Run sessions in real time the way the run screen does, minus Textual; run by tests/test_cue_timing.py.
+"""Run sessions in real time the way the run screen does, minus Textual; run by tests/e2e/test_cue_timing.py.
 
 Usage: python run_session.py '<json>' with
     {"sessions": [{"circuit": {...circuit file as JSON...}, "metronome": bool, "skip_silence": float|null}]}
@@ -31,7 +31,7 @@ from timer.cues import phase_cues
 from timer.plan import Plan, build_plan
 from timer.session import CueDue, Session
 
-# The run screen's polling (timer/ui/screens/run.py; tests/test_cue_timing.py checks they stay equal).
+# The run screen's polling (timer/ui/screens/run.py; tests/e2e/test_cue_timing.py checks they stay equal).
 MAX_WAKE_S = 1.0
 WAKE_SLACK_S = 0.0001
 

@@ -1,4 +1,3 @@
-
 """The benchmark of issue 6: CPU against termdown, timing against the plan, start-up, scale. One table.
 
     python -m tests.perf.bench                 # about 8 minutes; prints the table

@@ -1,4 +1,3 @@
-
 """Circuit files the benchmark runs, written fresh into a temporary folder (nothing generated is committed).
 
 Every circuit is plain TOML in the documented format, so each one is also a fixture a person can open:

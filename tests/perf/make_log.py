@@ -61,7 +61,7 @@ def measure(log: Path) -> list[tuple[str, float, float]]:
     results = []
     for label, csv in (("history", None), ("history --csv", str(log.with_suffix(".csv")))):
         code = (
-            "import argparse, sys; from timer.history import command; "
+            "import argparse, sys; from timer.history.command import command; "
             f"sys.exit(command(argparse.Namespace(log=[{str(log)!r}], circuit=None, athlete=None, all=False, "
             f"csv={csv!r})))"
         )

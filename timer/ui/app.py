@@ -16,14 +16,14 @@ from textual.screen import Screen
 
 from timer.audio import NullPlayer, Player
 from timer.clock import Clock, monotonic
-from timer.logreader import ResumePoint
 from timer.plan import Plan
+from timer.replog import ResumePoint
+from timer.replog.recorder import rescue_unsaved
+from timer.replog.resume import prepare_resume
 from timer.ui import signals
 from timer.ui.context import RunContext
 from timer.ui.driver import driver_class
 from timer.ui.messages import CircuitChosen, OpenHistory, SessionDone, StartSession
-from timer.ui.recorder import rescue_unsaved
-from timer.ui.resume import prepare_resume
 from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.screens.help import HelpScreen
 from timer.ui.screens.history import HistoryScreen

@@ -8,7 +8,7 @@ from typing import Any
 
 from timer.audio import Player
 from timer.clock import Clock
-from timer.logreader import ResumePoint
+from timer.replog import ResumePoint
 
 
 @dataclass

@@ -128,7 +128,6 @@ class QuietLinuxDriver(LinuxDriver):
         finally:
             selector.close()
 
-
     def _input_ended(self) -> None:
         """The input has ended: a terminal that did so has hung up, whether or not SIGHUP came with it.
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from textual.message import Message
 
 from timer.plan import Plan
-from timer.ui.resume import Resume
-from timer.ui.tally import Tally
+from timer.replog.resume import Resume
+from timer.tally import Tally
 
 
 @dataclass

@@ -19,8 +19,8 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from timer.errors import CircuitTimerError
-from timer.history import fit_width
-from timer.ui.trends import CircuitHistory, bars, load_history, trend_line
+from timer.history.trends import CircuitHistory, bars, load_history, trend_line
+from timer.text import fit_width
 from timer.ui.widgets.field import Field
 
 NAME_WIDTH = 22

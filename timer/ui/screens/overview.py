@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer
 
 from timer.durations import format_duration
 from timer.plan import Plan
+from timer.replog.resume import Resume
 from timer.ui.messages import StartSession
-from timer.ui.resume import Resume
 from timer.ui.widgets.field import Field
 
 

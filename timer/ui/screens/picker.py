@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from timer.circuit import printable
+from timer.catalog import Entry, load_entries
 from timer.durations import format_duration
-from timer.ui.catalog import Entry, load_entries
+from timer.text import printable
 from timer.ui.messages import CircuitChosen, OpenHistory
 
 

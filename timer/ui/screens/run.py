@@ -24,13 +24,13 @@ from timer.audio import BellPlayer, Player
 from timer.cues import phase_cues
 from timer.durations import format_duration
 from timer.plan import Phase, Plan
+from timer.replog.recorder import Recorder
+from timer.replog.resume import Resume
 from timer.session import REST_KINDS, CueDue, Event, PhaseChanged, Session, SessionFinished, SetEnded, State
+from timer.tally import Tally
 from timer.ui.context import RunContext
 from timer.ui.messages import SessionDone
-from timer.ui.recorder import Recorder
-from timer.ui.resume import Resume
 from timer.ui.screens.confirm import ConfirmQuit
-from timer.ui.tally import Tally
 from timer.ui.widgets.banner import PhaseBanner
 from timer.ui.widgets.bigdigits import BigDigits
 from timer.ui.widgets.keybar import KeyBar

@@ -21,12 +21,12 @@ from textual.worker import Worker, WorkerState
 from timer import e1rm
 from timer.durations import format_duration
 from timer.errors import CircuitTimerError
-from timer.logreader import SetKey, set_key
+from timer.history.trends import compare, previous_reps
 from timer.plan import Phase
-from timer.ui.recorder import default_rescue_path
+from timer.replog import SetKey, set_key
+from timer.replog.recorder import default_rescue_path
+from timer.tally import Tally
 from timer.ui.screens.confirm import ConfirmQuit
-from timer.ui.tally import Tally
-from timer.ui.trends import compare, previous_reps
 from timer.ui.widgets.field import Field
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
+
+from timer.text import fit
 
 
 class Line(Widget):
@@ -47,13 +48,4 @@ class Line(Widget):
         return self._strip[1]
 
 
-_CONTROL = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
 """C0 and C1 control characters (ESC among them), removed: a terminal would act on them."""
-
-
-def fit(text: str, width: int) -> str:
-    """`text` (control characters removed) in exactly `width` cells: padded, or cut with a final `…`."""
-    plain = text.translate(_CONTROL)
-    if cell_len(plain) <= width:
-        return set_cell_size(plain, width)
-    return set_cell_size(plain, max(width - 1, 0)) + "…" if width > 0 else ""

@@ -1,0 +1,78 @@
+"""Every duration form a coach may write, and how the screen shows durations."""
+
+from __future__ import annotations
+
+import pytest
+
+from timer.durations import format_duration, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("3:00", 180),
+        ("0:10", 10),
+        ("2:30", 150),
+        ("1:05:00", 3900),
+        ("0:00:45", 45),
+        ("90s", 90),
+        ("2m", 120),
+        ("2m30s", 150),
+        ("1h5m", 3900),
+        ("1h", 3600),
+        (" 2m 30s ", 150),
+        ("150", 150),
+        (150, 150),
+        (150.0, 150),
+        (0, 0),
+        ("0:00", 0),
+    ],
+)
+def test_parses_every_form(text: object, seconds: int) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2:75", "is not a duration (use M:SS, like 2:30"),
+        ("2:5", "is not a duration"),
+        ("1:60:00", "is not a duration"),
+        ("abc", "is not a duration"),
+        ("", "is not a duration"),
+        ("2x", "is not a duration"),
+        ("-30", "negative"),
+        (-5, "negative"),
+        (-5.0, "negative"),
+        (1.5, "not a whole number"),
+        (float("inf"), "not a whole number"),
+        (float("nan"), "not a whole number"),
+        (True, "is not a duration"),
+        ([1, 2], "is not a duration"),
+        ("9" * 500, "is not a duration"),
+    ],
+)
+def test_rejects_bad_durations_with_a_hint(value: object, words: str) -> None:
+    with pytest.raises(ValueError, match=None) as info:
+        parse_duration(value)
+    assert words in str(info.value)
+    assert len(str(info.value)) < 120  # a huge input is shortened, not echoed whole
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0:00"),
+        (9, "0:09"),
+        (60, "1:00"),
+        (150, "2:30"),
+        (3599, "59:59"),
+        (3600, "1:00:00"),
+        (3661, "1:01:01"),
+        (0.2, "0:01"),
+        (59.0000001, "0:59"),
+        (-3, "0:00"),
+    ],
+)
+def test_formats_with_seconds_rounded_up(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text

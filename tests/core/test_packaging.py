@@ -1,0 +1,74 @@
+"""A plain (non-editable) install carries the bundled circuits and sounds and finds them via importlib.resources."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    (found,) = out.glob("circuit_timer-*.whl")
+    return found
+
+
+def test_the_wheel_ships_circuits_and_sounds_inside_the_package(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    bundled = sorted(p.name for p in (REPO / "circuits").glob("*.toml"))
+    assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("timer/circuits/")) == bundled
+    wavs = sorted(p.name for p in (REPO / "sounds").glob("*.wav"))
+    assert (
+        sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("timer/sounds/") and n.endswith(".wav"))
+        == wavs
+    )
+    assert not any(n.startswith(("circuits/", "sounds/", "tests/")) for n in names)
+
+
+def test_an_installed_copy_finds_its_circuits_away_from_the_checkout(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    code = (
+        "import timer.resources as r, timer.cli as c; files = r.bundled_circuits(); "
+        f"print(len(files)); print(all(str(f).startswith({str(target)!r}) for f in files)); "
+        "raise SystemExit(c.main(['check', *map(str, files)]))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    count, inside, *rest = done.stdout.splitlines()
+    assert int(count) >= 3 and inside == "True"
+    assert sum(line.startswith("OK ") for line in rest) == int(count)

@@ -1,0 +1,100 @@
+"""End to end: the real `circuit-timer run` in a tmux pseudo-terminal, read back from the screen.
+
+Every wait polls the screen with a deadline; nothing sleeps for a fixed long time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .tmux import Terminal, exit_code, shell_recording_exit, tmux_or_skip
+
+CIRCUIT = """
+name = "E2E quick"
+prepare = "2s"
+[[station]]
+exercise = "Wall sit"
+load = "bodyweight"
+work = "3s"
+rest = "2s"
+[[station]]
+exercise = "Calf raises"
+load = "bodyweight"
+work = "2s"
+"""
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    tmux = tmux_or_skip("the end-to-end test")
+    circuit = tmp_path / "quick.toml"
+    circuit.write_text(CIRCUIT, encoding="utf-8")
+    exe = Path(sys.executable).with_name("circuit-timer")
+    command = [str(exe), "run", str(circuit), "--log", str(tmp_path / "log.jsonl"), "--no-voice"]
+    env = {**os.environ, "TERM": "xterm-256color"}
+    shell = shell_recording_exit(command, tmp_path)
+    term = Terminal.start(tmux, shell, cwd=tmp_path, env=env, prefix="ct-e2e")
+    try:
+        yield term, tmp_path
+    finally:
+        term.kill()
+
+
+def _records(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in (folder / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_run_quit_with_confirmation(terminal: tuple[Terminal, Path]) -> None:
+    term, folder = terminal
+    screen = term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
+    assert "E2E quick" in screen and "Wall sit" in screen
+    term.keys("Enter")
+    # the countdown in big digits: well over a hundred block cells
+    term.wait_for(lambda s: "WORK" in s and "Wall sit" in s and s.count("█") > 100, "the first work phase")
+    term.keys("Space", "Space")
+    term.wait_for(lambda s: "Reps: 2" in s, "two counted reps")
+    term.keys("q")
+    term.wait_for(lambda s: "Stop this session?" in s, "the quit question")
+    term.keys("y")
+    assert exit_code(folder) == 0
+    records = _records(folder)
+    assert records[0]["type"] == "session_start"
+    assert records[-1]["type"] == "session_end" and records[-1]["status"] == "aborted"
+
+
+def test_run_to_the_summary(terminal: tuple[Terminal, Path]) -> None:
+    term, folder = terminal
+    term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
+    term.keys("Enter")
+    term.wait_for(lambda s: "GET READY" in s or "WORK" in s, "the session")
+    screen = term.wait_for(
+        lambda s: "Summary" in s and "Log written to" in s, "the summary (the circuit lasts 9 s)"
+    )
+    assert "Wall sit" in screen and "Calf raises" in screen
+    assert "Log written to" in screen
+    term.keys("q")  # at the summary q quits at once
+    assert exit_code(folder) == 0
+    assert _records(folder)[-1]["status"] == "completed"
+
+
+def test_keys_after_a_quiet_spell_and_a_lone_escape(terminal: tuple[Terminal, Path]) -> None:
+    """The input thread sleeps until a key comes (timer/ui/driver.py): keys after a quiet spell still
+    arrive, a lone Esc is still told apart from an escape sequence, and quitting does not wait on a
+    sleeping thread."""
+    term, folder = terminal
+    term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
+    time.sleep(1.5)  # longer than the driver ticks after input: its thread is now blocked, not polling
+    term.keys("?")
+    term.wait_for(lambda s: "? / Esc closes" in s, "the help over the overview")
+    time.sleep(1.5)
+    term.keys("Escape")  # alone: only the parser's timeout makes it a key
+    term.wait_for(lambda s: "Esc closes" not in s and "Enter to start" in s, "Esc to close the help")
+    term.keys("q")
+    assert exit_code(folder, timeout=5) == 0

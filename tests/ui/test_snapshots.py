@@ -1,0 +1,125 @@
+"""Snapshots of the screens people look at, at 100×30 (a laptop across the room) and 60×20.
+
+The clock is a frozen FakeClock, flashes are off, and the log is a stand-in with a fixed path, so every
+run draws the same picture. Update with `pytest tests/ui/test_snapshots.py --snapshot-update` and look at
+the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from timer.audio import RecordingPlayer
+from timer.clock import FakeClock
+from timer.plan import load_plan
+from timer.ui.app import CircuitApp, make_app
+
+CIRCUIT = """
+name = "Snapshot circuit"
+notes = "Two stations and a complex, for pictures of every screen."
+prepare = "10s"
+rounds = 2
+round_rest = "1:00"
+[e1rm]
+quarter_squat = 120
+[[station]]
+exercise = "Quarter squat"
+lift = "quarter_squat"
+load = "30%"
+work = "2:00"
+rest = "1:00"
+cadence = 20
+cues = ["Tall posture", "Quick, quiet feet"]
+[[station]]
+exercise = "Step-up complex"
+rest = "1:00"
+  [[station.part]]
+  exercise = "Step-ups"
+  load = "bodyweight"
+  work = "45s"
+  [[station.part]]
+  exercise = "Split squat"
+  load = "bw"
+  work = "45s"
+"""
+
+SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((60, 20), id="60x20")]
+
+
+class FixedLog:
+    """A log stand-in that takes every record and lives at a path that does not change between runs."""
+
+    path = Path("/home/athlete/.local/share/circuit-timer/log.jsonl")
+    failed = False
+
+    def __getattr__(self, name: str) -> Callable[..., bool]:
+        return lambda *args, **kwargs: True
+
+
+@pytest.fixture
+def make(write_toml) -> Callable[[], tuple[CircuitApp, FakeClock]]:
+    def build() -> tuple[CircuitApp, FakeClock]:
+        clock = FakeClock()
+        plan = load_plan(str(write_toml(CIRCUIT)), None)
+        app = make_app(plan, clock=clock, player=RecordingPlayer(), log=FixedLog(), voice=False, flash_s=0)
+        return app, clock
+
+    return build
+
+
+def steps(clock: FakeClock, *script: Any) -> Callable[[Pilot], Awaitable[None]]:
+    """A run_before that plays `script`: numbers move the clock, strings are key presses."""
+
+    async def run(pilot: Pilot) -> None:
+        assert isinstance(pilot.app, CircuitApp)
+        await pilot.pause()
+        for item in script:
+            if isinstance(item, (int, float)):
+                clock.advance(item)
+                pilot.app.sync()
+            else:
+                await pilot.press(item)
+            await pilot.pause()
+
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_overview(snap_compare, make, size) -> None:
+    app, clock = make()
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_work(snap_compare, make, size) -> None:
+    app, clock = make()
+    # 10 s get ready, then 1:13.5 into the first set, 14 reps tapped
+    script = ["enter", 83.5, *["space"] * 14]
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_rest_with_rep_entry(snap_compare, make, size) -> None:
+    app, clock = make()
+    script = ["enter", 20, *["space"] * 30, 112.5, "3", "8"]  # into the rest, typing 38
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_paused(snap_compare, make, size) -> None:
+    app, clock = make()
+    script = ["enter", 200.5, "space", "p", 42]  # paused 10.5 s into Step-ups, for 42 s
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_summary(snap_compare, make, size) -> None:
+    app, clock = make()
+    # 30 taps, corrected to 32 in the rest; a 30 s pause; the Step-ups part skipped; the rest left to run
+    script = ["enter", 20, *["space"] * 30, 111, "3", "2", "enter", "p", 30, "p", 60, "n", *[120] * 7]
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))

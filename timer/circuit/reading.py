@@ -1,0 +1,128 @@
+"""Reading circuit and athlete files safely: regular files only, size and nesting limits, UTF-8, then the
+models; every problem is collected into one InputError. No Textual here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import (
+    ValidationError,
+)
+
+from timer.circuit.messages import _problem, _wrong_union_branch
+from timer.circuit.models import MAX_DEPTH, MAX_FILE_BYTES, MAX_PROBLEMS, Athlete, Circuit, _Model
+from timer.errors import InputError, Problem
+from timer.text import printable
+
+# A dotted key of thousands of parts (`a.a.a...`, or a `[a.a.a...]` header) takes tomllib quadratic time:
+# 150 000 parts fit in 1 MiB and take minutes. Refuse such a chain before parsing. (The pattern only starts
+# at a word boundary and never backtracks, so the scan itself is linear.)
+_KEY_PART = r"""(?:[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')"""
+_DOTTED_CHAIN = re.compile(rf"(?<![A-Za-z0-9_-])(?:{_KEY_PART}[ \t]*+\.[ \t]*+){{200}}")
+
+
+def read_toml(path: Path | str) -> dict[str, Any]:
+    """Read a TOML file safely: regular files only, at most 1 MiB, UTF-8; InputError otherwise."""
+    path = Path(path)
+    label = printable(str(path))  # a file name can hold a newline or an escape sequence
+
+    def fail(message: str, where: str = "") -> InputError:
+        return InputError([Problem(label, where, message)])
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise fail("no such file; check the name and folder") from None
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise fail("is a folder, not a circuit file")
+    if not stat.S_ISREG(info.st_mode):
+        raise fail("is not a regular file (a device or a pipe?); give a .toml file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise fail(f"is {info.st_size / 1024 / 1024:.1f} MiB; a circuit file may be at most 1 MiB")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail("is larger than 1 MiB; a circuit file may be at most 1 MiB")
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark from Windows editors is harmless
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail("is not UTF-8 text; save it as UTF-8 in your editor", f"line {line}") from None
+    if _DOTTED_CHAIN.search(text):
+        raise fail("is nested too deeply to be a circuit file")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        where = f"line {match.group(1)}" if match else ""
+        detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        detail = detail[0].lower() + detail[1:] if detail else "syntax error"
+        raise fail(f"TOML syntax error: {detail} (check quotes, = signs and [brackets])", where) from None
+    except RecursionError:
+        raise fail("is nested too deeply to be a circuit file") from None
+    except ValueError:  # an integer of more than 4300 digits: Python refuses to convert it
+        raise fail("holds a number too long to read (thousands of digits); no value needs so many") from None
+    if _depth(data) > MAX_DEPTH:
+        raise fail("is nested too deeply to be a circuit file")
+    return data
+
+
+def _depth(data: Any) -> int:
+    """How deep tables and lists nest (1 for a flat table), found without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def load_circuit(path: Path | str) -> Circuit:
+    """Read and validate a circuit file; InputError with every problem found."""
+    data = read_toml(path)
+    return _validate(Circuit, data, printable(str(path)))
+
+
+def load_athlete(path: Path | str) -> Athlete:
+    """Read and validate an athlete profile; InputError with every problem found."""
+    data = read_toml(path)
+    return _validate(Athlete, data, printable(str(path)))
+
+
+def _validate(model: type[_Model], data: dict[str, Any], label: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        # pydantic reports each failed branch of a union; one line per place (and per unknown key) is enough
+        # for a person. A hostile 1 MiB file can hold tens of thousands of mistakes: the first few are plenty.
+        seen: set[tuple[str, str]] = set()
+        unique: list[Problem] = []
+        for err in exc.errors(include_url=False):
+            if _wrong_union_branch(err):
+                continue
+            if len(unique) == MAX_PROBLEMS:
+                unique.append(Problem(label, "", "there may be more problems; fix these and check again"))
+                break
+            p = _problem(model, data, err, label)
+            word = p.message.split(" ")[0]
+            key = (p.where, p.message if word == "unknown" else word)
+            if key not in seen:
+                seen.add(key)
+                unique.append(p)
+        raise InputError(unique) from None

@@ -1,0 +1,169 @@
+"""Between the run screen and the rep log: opens the log at session start and passes records on.
+
+No Textual here. Without a log (tests, `make_app(log=None)`) every call does nothing. The log itself
+never raises on a failed write; this class only notices new failures so the screen can warn once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from timer.plan import Phase, Plan
+from timer.replog.resume import Resume, original_phase
+from timer.session import Event, PhaseChanged, SessionFinished, SetEnded
+
+
+def file_sha256(path: Path | None) -> str | None:
+    """The circuit file's SHA-256 (the log uses it to find a session to resume); None if unreadable."""
+    if path is None:
+        return None
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class Recorder:
+    """Forwards what happens in a session to a `timer.replog.SessionLog`, if there is one."""
+
+    def __init__(
+        self, log: Any | None = None, log_path: Path | None = None, resume: Resume | None = None
+    ) -> None:
+        self.log = log
+        self._log_path = log_path
+        self._resume = resume
+        self._told: str | None = None
+        self.ended = False
+        """True once `session_end` was handed to the log (completed or aborted)."""
+        self.discarded = False
+        """True once the athlete chose to quit without saving the unsaved records (no rescue file then)."""
+
+    @property
+    def path(self) -> Path | None:
+        return getattr(self.log, "path", None) if self.log is not None else None
+
+    @property
+    def session_id(self) -> str | None:
+        value = getattr(self.log, "session_id", None) if self.log is not None else None
+        return value if isinstance(value, str) else None
+
+    def start(self, plan: Plan, now: float, circuit_path: Path | None) -> None:
+        """Open the log (now = the engine's start) and write the session's first record.
+
+        When resuming, the log gets the full timeline and the resume point: `session_resume`, same id.
+        """
+        if self.log is None and self._log_path is not None:
+            from timer.replog import SessionLog
+
+            self.log = SessionLog(self._log_path, clock_start=now)
+        if self.log is None:
+            return
+        sha = file_sha256(circuit_path)
+        if self._resume is not None:
+            self.log.start(
+                self._resume.full,
+                now=now,
+                circuit_path=circuit_path,
+                circuit_sha256=sha,
+                resume=self._resume.point,
+            )
+        else:
+            self.log.start(plan, now=now, circuit_path=circuit_path, circuit_sha256=sha)
+
+    def event(self, event: Event, now: float) -> None:
+        if self.log is None:
+            return
+        if self._resume is not None:  # name the phases as the full timeline does
+            if isinstance(event, PhaseChanged):
+                previous = original_phase(self._resume, event.previous) if event.previous else None
+                event = replace(event, phase=original_phase(self._resume, event.phase), previous=previous)
+            elif isinstance(event, SetEnded):
+                event = replace(event, phase=original_phase(self._resume, event.phase))
+        self.log.handle(event, now)
+        if isinstance(event, SessionFinished):
+            self.ended = True
+
+    def rep(self, now: float, count: int) -> None:
+        if self.log is not None:
+            self.log.rep(now, count)
+
+    def pause(self, now: float, paused: bool) -> None:
+        if self.log is not None:
+            (self.log.pause if paused else self.log.resume)(now)
+
+    def set_update(self, phase: Phase, reps: int, now: float) -> None:
+        if self.log is not None:
+            self.log.set_update(original_phase(self._resume, phase), reps, now)
+
+    def abort(self, now: float, reps: int) -> None:
+        """Quit mid-session: the log writes the set under way (it knows it from the events) with `reps`,
+        then `session_end` aborted."""
+        if self.log is None or self.ended:
+            return
+        self.ended = True
+        self.log.abort(now, reps=reps)
+
+    @property
+    def problem(self) -> str | None:
+        """The log's current write failure, if records are only in memory."""
+        if self.log is None or not getattr(self.log, "failed", False):
+            return None
+        return getattr(self.log, "last_error", None) or "the rep log cannot be written"
+
+    @property
+    def unsaved(self) -> int:
+        """How many records are only in memory (0 when the log has them all)."""
+        if self.problem is None:
+            return 0
+        pending = getattr(self.log, "pending", None)
+        return len(pending) if isinstance(pending, list) else 1
+
+    def retry(self) -> None:
+        """Try the log again (the disk may have room now)."""
+        if self.problem is not None:
+            self.log.retry()
+
+    def save_unsaved_to(self, path: str | os.PathLike[str]) -> None:
+        """Save the records the log could not take to `path` (LogError with a message if that fails too)."""
+        if self.log is not None:
+            self.log.save_pending_to(path)
+        self._told = None
+
+    def new_problem(self) -> str | None:
+        """The failure to tell the athlete about, once per distinct message."""
+        problem = self.problem
+        if problem is None or problem == self._told:
+            return None
+        self._told = problem
+        return problem
+
+
+def default_rescue_path(today: date | None = None) -> Path:
+    """Where records the log could not take are offered to go: `~/circuit-timer-rescue-<date>.jsonl`.
+
+    Another day's file is another name; the same day appends (sessions keep their ids, so
+    `history --log log.jsonl --log rescue.jsonl` reads them together).
+    """
+    return Path.home() / f"circuit-timer-rescue-{(today or date.today()).isoformat()}.jsonl"
+
+
+def rescue_unsaved(recorder: Recorder | None) -> str | None:
+    """With no one to ask (SIGTERM, SIGHUP): save unsaved records to the default rescue file.
+
+    Returns what happened, for the terminal after exit; None when there was nothing to save.
+    """
+    if recorder is None or recorder.problem is None:
+        return None
+    from timer.errors import CircuitTimerError
+
+    target = default_rescue_path()
+    try:
+        recorder.save_unsaved_to(target)
+    except (CircuitTimerError, OSError) as error:
+        return f"The rep log could not be written and saving elsewhere failed too: {error}"
+    return f"The rep log could not be written; this session's records were saved to {target}"

@@ -1,0 +1,416 @@
+"""The rep log: one crash-safe JSON Lines file holding every session. The writer.
+
+The format is documented for coaches in docs/log-format.md. The rules that shape the writer:
+- append only, one record per line, each line written, flushed and fsynced before the call returns, so
+  after kill -9 or a power cut the file holds every set that ended before it;
+- a failing write (disk full, USB stick pulled) never stops the timer: the record stays in memory,
+  is retried with every new record, and can be saved to another file at the summary;
+- the log is checked before a session starts, and a file that is not ours, or is from a newer version,
+  is never written to.
+
+No Textual here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from timer import __version__
+from timer.errors import LogError
+from timer.replog.lines import FORMAT_VERSION, SetKey, reason, set_key
+from timer.replog.paths import _check_writable, check_writable
+from timer.text import printable_path
+
+if TYPE_CHECKING:
+    from timer.plan import Phase, Plan
+    from timer.replog.resume import ResumePoint
+
+
+EndedBy = Literal["time", "skip", "abort"]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_session_id(when: datetime) -> str:
+    """Readable and unique enough to merge a squad's logs: `20250302T180405Z-3fa2c1`."""
+    return f"{when.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def logged_reps(tapped: int | None, target_reps: int | None) -> int | None:
+    """Reps as logged: what was tapped, but null when nothing was tapped and the set had no target.
+
+    A timed set nobody counted is "not counted", not "zero reps"; a set with a rep target that ended
+    without a tap is logged as 0 so the coach sees it.
+    """
+    if tapped is None or (tapped == 0 and target_reps is None):
+        return None
+    return tapped
+
+
+def encode(record: dict[str, Any]) -> bytes:
+    """One record as a line of UTF-8 JSON ending in a newline (names stay readable: no \\u escapes)."""
+    try:
+        return (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (a non-UTF-8 name from the command line) cannot be UTF-8; escaped it is valid JSON.
+        return (json.dumps(record, default=str) + "\n").encode("ascii")
+
+
+def _append(fd: int, data: bytes, sync: bool) -> None:
+    """Write all of `data` at the end of the file and fsync it (flush alone is not durable).
+
+    The one place bytes reach the disk: tests replace it to simulate a full disk.
+    """
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    if sync:
+        os.fsync(fd)
+
+
+class SessionLog:
+    """Appends one session's records to the log; never raises on a failed write (see `failed`).
+
+    Args:
+        path: the log file (check it first with `prepare_log_path` / `check_writable`).
+        clock_start: the monotonic time the session started (the engine's `start(now)`); `t` = now - it.
+        session_id: a new id if None; `start(..., resume=point)` continues the resumed session's id.
+        wall: the wall clock (UTC datetimes) for `at`; tests pass a fake.
+        sync: fsync each record. Only the synthetic-log generator turns this off.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        clock_start: float,
+        session_id: str | None = None,
+        wall: Callable[[], datetime] = utc_now,
+        sync: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.clock_start = clock_start
+        self.session_id = session_id or new_session_id(wall())
+        self.pending: list[dict[str, Any]] = []
+        """Records not yet safely on disk, oldest first (retried with every new record)."""
+        self.last_error: str | None = None
+        """The latest write failure in words for the athlete (kept after a recovery; see `failed`)."""
+        self.written = 0
+        self._wall = wall
+        self._sync = sync
+        self._fd: int | None = None
+        self._checked = False
+        self._offset = 0.0  # a resumed session's time keeps counting from where it stopped
+        self._reps: dict[SetKey, int | None] = {}
+        self._finished: set[SetKey] = set()  # sets ended by time or skip: an abort never replaces them
+        self._start_record: dict[str, Any] | None = None
+        self._open_set: tuple[Phase, float] | None = None  # the work phase under way, from `handle`
+        self._lock = threading.Lock()  # the UI may write from a worker thread; records keep their order
+
+    @property
+    def failed(self) -> bool:
+        """True while some records are only in memory: show `last_error` as a warning."""
+        return bool(self.pending)
+
+    # -- the records
+
+    def start(
+        self,
+        plan: Plan,
+        *,
+        now: float,
+        circuit_path: str | os.PathLike[str] | None = None,
+        circuit_sha256: str | None = None,
+        athlete: str | None = None,
+        resume: ResumePoint | None = None,
+    ) -> bool:
+        """Write `session_start`, or `session_resume` when continuing `resume` (same id, time goes on)."""
+        fields: dict[str, Any] = {
+            "circuit": plan.name,
+            "circuit_path": str(circuit_path) if circuit_path is not None else None,
+            "circuit_sha256": circuit_sha256,
+            "athlete": athlete if athlete is not None else plan.athlete,
+            "planned_s": plan.total_s,
+            "sets": len({set_key(p)[:3] for p in plan.phases if p.is_work}),
+            "unit": plan.unit,
+            "app": f"circuit-timer {__version__}",
+        }
+        if resume is None:
+            record = self._record("session_start", now, **fields)
+            self._start_record = record
+            return self._emit(record)
+        self.session_id = resume.session
+        self._offset = resume.last_t
+        self._reps = dict(resume.reps)
+        self._finished = set(resume.done)
+        first = resume.first_phase(plan)
+        where = {k: getattr(first, k) if first else None for k in ("round", "station", "set", "part")}
+        record = self._record("session_resume", now, **fields, **{f"from_{k}": v for k, v in where.items()})
+        self._start_record = record
+        return self._emit(record)
+
+    def set_ended(
+        self,
+        phase: Phase,
+        *,
+        started_t: float,
+        ended_t: float,
+        reps: int | None,
+        now: float,
+        ended_by: EndedBy = "time",
+    ) -> bool:
+        """Write `set` for a work phase (one per part). Times are the engine's session times.
+
+        `ended_by="abort"` records a set cut short by quitting: its reps are kept, and a resume does it again;
+        but a redo of a finished set cut short this way leaves the finished set (and its reps) standing.
+        """
+        value = logged_reps(reps, phase.target_reps)
+        key = set_key(phase)
+        # The reader's rule: a redo cut short by quitting does not replace a finished set, so its reps
+        # (with any correction) stay in the end record's total, as they do in `history`.
+        if ended_by != "abort":
+            self._finished.add(key)
+            self._reps[key] = value
+        elif key not in self._finished:
+            self._reps[key] = value
+        return self._emit(
+            self._record(
+                "set",
+                now,
+                **_place(phase),
+                exercise=phase.exercise,
+                station_name=phase.station_name,
+                load=phase.load,
+                unit=phase.unit,
+                pct_e1rm=phase.pct_e1rm,
+                target_s=phase.duration_s,
+                started_t=self._shift(started_t),
+                ended_t=self._shift(ended_t),
+                reps=value,
+                target_reps=phase.target_reps,
+                ended_by=ended_by,
+            )
+        )
+
+    def set_update(self, phase: Phase, reps: int | None, now: float) -> bool:
+        """Write `set_update`: a correction of a set's reps (readers take the latest)."""
+        self._reps[set_key(phase)] = reps
+        return self._emit(self._record("set_update", now, **_place(phase), reps=reps))
+
+    def rep(self, now: float, count: int | None = None) -> bool:
+        """Write `rep` for a tap; `count` is the set's tally after it (lower after an undo)."""
+        return self._emit(self._record("rep", now) | ({"n": count} if count is not None else {}))
+
+    def pause(self, now: float) -> bool:
+        return self._emit(self._record("pause", now))
+
+    def resume(self, now: float) -> bool:
+        """The end of a pause (not to be confused with `start(..., resume=...)`)."""
+        return self._emit(self._record("resume", now))
+
+    def skip(self, now: float, phase: Phase, to: Phase | None = None) -> bool:
+        """Write `skip`: `phase` is the one left early, `to` the one that started."""
+        return self._emit(self._record("skip", now, **_jump(phase, to)))
+
+    def back(self, now: float, phase: Phase, to: Phase | None = None) -> bool:
+        """Write `back`: `phase` is the one left, `to` the earlier one that started again."""
+        return self._emit(self._record("back", now, **_jump(phase, to)))
+
+    def end(
+        self,
+        status: Literal["completed", "aborted"],
+        *,
+        now: float,
+        total_s: float | None = None,
+        total_reps: int | None = None,
+    ) -> bool:
+        """Write `session_end`; totals default to the time now and the reps logged so far (resume included).
+
+        Call it once; it closes the file.
+        """
+        total = self._shift(total_s) if total_s is not None else self._t(now)
+        if total_reps is None:
+            total_reps = sum(r for r in self._reps.values() if r is not None)
+        ok = self._emit(self._record("session_end", now, status=status, total_s=total, total_reps=total_reps))
+        if ok:
+            self.close()
+        return ok
+
+    def abort(self, now: float, *, reps: int = 0) -> bool:
+        """Quit mid-session (`q`, SIGTERM, SIGHUP): log the set under way with its reps so far, then the end.
+
+        Knows the set under way from the engine events passed to `handle`. Such a set is logged with
+        `ended_by: "abort"`, so a resume does it again.
+        """
+        if self._open_set is not None:
+            phase, started_t = self._open_set
+            self.set_ended(
+                phase,
+                started_t=started_t,
+                ended_t=now - self.clock_start,
+                reps=reps,
+                now=now,
+                ended_by="abort",
+            )
+        return self.end("aborted", now=now)
+
+    def handle(self, event: object, now: float) -> bool:
+        """Log an engine event from `Session.state(now).events`; events the log does not need are ignored."""
+        from timer.session import PhaseChanged, SessionFinished, SetEnded
+
+        if isinstance(event, PhaseChanged):  # remember the work set under way, for `abort`
+            self._open_set = (event.phase, event.t) if event.phase.is_work else None
+        if isinstance(event, SetEnded):
+            if self._open_set is not None and self._open_set[0].index == event.phase.index:
+                self._open_set = None
+            return self.set_ended(
+                event.phase,
+                started_t=event.started_t,
+                ended_t=event.ended_t,
+                reps=event.reps,
+                now=now,
+                ended_by="skip" if event.skipped else "time",
+            )
+        if (
+            isinstance(event, PhaseChanged)
+            and event.previous is not None
+            and event.reason in ("skip", "back")
+        ):
+            return (self.skip if event.reason == "skip" else self.back)(now, event.previous, event.phase)
+        if isinstance(event, SessionFinished):
+            self._open_set = None
+            return self.end("completed", now=now, total_s=event.t)
+        return True
+
+    # -- failures
+
+    def retry(self) -> bool:
+        """Try the pending records again (e.g. from a timer in the UI); True when nothing is pending."""
+        with self._lock:
+            return self._flush()
+
+    def save_pending_to(self, path: str | os.PathLike[str]) -> None:
+        """Append the records the log could not take to another file (raises LogError if that fails too).
+
+        The session's start record goes first when it is not among them, so the file reads on its own;
+        `history --log main --log other` merges the two (same session id).
+        """
+        target = Path(path)
+        _check_writable(target, False, "choose another file")
+        with self._lock:
+            records = list(self.pending)
+            if self._start_record is not None and self._start_record not in records:
+                records.insert(0, self._start_record)
+            try:
+                fd = os.open(target, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                try:
+                    _start_new_line(fd, self._sync)
+                    _append(fd, b"".join(map(encode, records)), self._sync)
+                finally:
+                    os.close(fd)
+            except OSError as error:
+                raise LogError(
+                    f"Could not save the session to {printable_path(target)} either: {reason(error)}. "
+                    "Try another place."
+                ) from None
+            self.pending.clear()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            # Closing a file on a vanished disk may fail: the records' fate was decided by fsync, not close.
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def __enter__(self) -> SessionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals
+
+    def _t(self, now: float) -> float:
+        return round(now - self.clock_start + self._offset, 3)
+
+    def _shift(self, session_t: float) -> float:
+        return round(session_t + self._offset, 3)
+
+    def _record(self, record_type: str, now: float, /, **fields: Any) -> dict[str, Any]:
+        at = self._wall().astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        head = {
+            "v": FORMAT_VERSION,
+            "type": record_type,
+            "session": self.session_id,
+            "t": self._t(now),
+            "at": at,
+        }
+        return head | fields
+
+    def _emit(self, record: dict[str, Any]) -> bool:
+        with self._lock:
+            self.pending.append(record)
+            return self._flush()
+
+    def _flush(self) -> bool:
+        """Write every pending record, oldest first, in one write and one fsync.
+
+        A record leaves `pending` only once fsynced. If the failure came after some bytes landed, the retry
+        writes them again: the reader takes the latest set record and ignores repeated taps.
+        """
+        if not self.pending:
+            return True
+        try:
+            if self._fd is None:
+                self._fd = self._open()
+            _append(self._fd, b"".join(map(encode, self.pending)), self._sync)
+        except (OSError, LogError) as error:
+            self.close()  # reopen next time, which also starts a new line after any torn bytes
+            self.last_error = (
+                str(error)
+                if isinstance(error, LogError)
+                else f"Could not write to the rep log {printable_path(self.path)}: {reason(error)}. "
+                "Every record is kept "
+                "and written as soon as the disk takes it; at the end you can save it to another file."
+            )
+            return False
+        self.written += len(self.pending)
+        self.pending.clear()
+        return True
+
+    def _open(self) -> int:
+        if not self._checked:
+            check_writable(self.path)  # never append to another program's file or a newer-format log
+            self._checked = True
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            _start_new_line(fd, self._sync)
+        except OSError:
+            os.close(fd)
+            raise
+        return fd
+
+
+def _start_new_line(fd: int, sync: bool) -> None:
+    """Add a newline if the file's last byte is not one (a crash or a failed write tore the last line)."""
+    size = os.fstat(fd).st_size
+    if size and os.pread(fd, 1, size - 1) != b"\n":
+        _append(fd, b"\n", sync)
+
+
+def _place(phase: Phase) -> dict[str, Any]:
+    return {"round": phase.round, "station": phase.station, "set": phase.set, "part": phase.part}
+
+
+def _jump(phase: Phase, to: Phase | None) -> dict[str, Any]:
+    return {"phase": phase.index, "kind": phase.kind, **_place(phase), "to_phase": to.index if to else None}

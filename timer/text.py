@@ -1,0 +1,59 @@
+"""Text from files and logs made safe for a terminal, and measured in terminal cells.
+
+One place for every "safe to print" rule: names and values from a circuit file, file names, log text.
+Cell widths come from Rich (a dependency of Textual, but not Textual itself), so CJK characters and emoji
+count as two cells everywhere. No Textual here.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+
+from rich.cells import cell_len, set_cell_size
+
+_CONTROL = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)])
+
+
+def printable(text: str) -> str:
+    """Escape what a terminal would act on or hide (control, format and separator characters) as `\\uXXXX`:
+    file names and values from files, safe to print on one line."""
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in text)
+
+
+def printable_path(path: str | os.PathLike[str]) -> str:
+    """A path as it can be printed on one line (see `printable`)."""
+    return printable(os.fspath(path))
+
+
+def control_character(path: str | os.PathLike[str]) -> str | None:
+    """The first control character in a path (`U+000A`), or None: such a name is almost surely a slip."""
+    bad = next((ch for ch in os.fspath(path) if ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0), None)
+    return None if bad is None else f"U+{ord(bad):04X}"
+
+
+def clean_text(text: str | None) -> str:
+    """Log text made safe for a terminal: control and bidi characters (escape sequences) become `�`."""
+    if not text:
+        return ""
+    return "".join(
+        "\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d" else ch for ch in text
+    )
+
+
+def text_width(text: str) -> int:
+    """Terminal cells `text` takes (wide characters count twice)."""
+    return cell_len(text)
+
+
+def fit_width(text: str, width: int, *, right: bool = False) -> str:
+    """Pad or cut `text` to `width` terminal cells, cut with a final `…`; `right` pads on the left."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, max(width - 1, 0)) + "…" if width > 0 else ""
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad
+
+
+def fit(text: str, width: int) -> str:
+    """`text` (control characters removed) in exactly `width` cells: padded, or cut with a final `…`."""
+    return fit_width(text.translate(_CONTROL), width)
