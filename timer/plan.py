@@ -90,6 +90,23 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class StationRow:
+    """One station (or one part of a complex) as the overview lists it."""
+
+    station: int
+    """The station's number, from 1."""
+    part: bool
+    """True for a part of a complex (the station's own row is drawn from its parts)."""
+    exercise: str
+    load: str
+    """The load in words (`30 kg · 30% e1RM`, `bodyweight`), empty when the file gives none."""
+    work_s: int
+    """One set's work (a part's own work for a part)."""
+    rest_s: int
+    sets: int
+
+
+@dataclass(frozen=True)
 class Plan:
     """A resolved circuit: the timeline plus what the overview and `check` show."""
 
@@ -101,7 +118,7 @@ class Plan:
     phases: tuple[Phase, ...]
     athlete: str | None = None
     warnings: tuple[str, ...] = ()
-    station_rows: tuple[dict[str, Any], ...] = field(default=())
+    station_rows: tuple[StationRow, ...] = field(default=())
     """One row per station (and part) for the overview: exercise, load text, work, rest, sets."""
 
     @property
@@ -189,7 +206,7 @@ def build_plan(
         return _Resolved(value, pct, False)
 
     phases: list[Phase] = []
-    rows: list[dict[str, Any]] = []
+    rows: list[StationRow] = []
     clock = 0
 
     def add(kind: PhaseKind, seconds: int, **info: Any) -> None:
@@ -210,15 +227,15 @@ def build_plan(
         warnings.extend(_coaching_warnings(label, where, station, entries))
         for spot, res, move in entries:
             rows.append(
-                {
-                    "station": s_index,
-                    "part": spot != where,
-                    "exercise": move.exercise,
-                    "load": describe_load(res.load, unit, res.pct, bodyweight=res.bodyweight),
-                    "work_s": move.work if station.part else station.set_seconds,
-                    "rest_s": station.rest,
-                    "sets": station.sets,
-                }
+                StationRow(
+                    station=s_index,
+                    part=spot != where,
+                    exercise=move.exercise,
+                    load=describe_load(res.load, unit, res.pct, bodyweight=res.bodyweight),
+                    work_s=move.work if station.part else station.set_seconds,
+                    rest_s=station.rest,
+                    sets=station.sets,
+                )
             )
     if problems:
         raise InputError(problems)

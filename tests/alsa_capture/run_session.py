@@ -3,7 +3,7 @@
 Usage: python run_session.py '<json>' with
     {"sessions": [{"circuit": {...circuit file as JSON...}, "metronome": bool, "skip_silence": float|null}]}
 
-The loop is the run screen's poll (timer/ui/screens/run.py): read `Session.state(now)`, play every `CueDue`
+The loop is the run screen's poll (timer/runner.py): read `Session.state(now)`, play every `CueDue`
 through the player `choose_player` picked (simpleaudio here), then sleep `min(wake_in, MAX_WAKE_S) +
 WAKE_SLACK_S` and poll again. Nothing is faked while a cue is coming: the sleep, the engine and the device
 opening are all real.
@@ -31,7 +31,7 @@ from timer.cues import phase_cues
 from timer.plan import Plan, build_plan
 from timer.session import CueDue, Session
 
-# The run screen's polling (timer/ui/screens/run.py; tests/e2e/test_cue_timing.py checks they stay equal).
+# The run screen's polling (timer/runner.py; tests/e2e/test_cue_timing.py checks they stay equal).
 MAX_WAKE_S = 1.0
 WAKE_SLACK_S = 0.0001
 

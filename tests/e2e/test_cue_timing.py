@@ -80,9 +80,9 @@ def tone(kind: str) -> bytes:
 
 def test_the_runner_polls_like_the_run_screen() -> None:
     """The subprocess loop mirrors the screen's polling; keep the two in step."""
-    from timer.ui.screens import run
+    from timer import runner
 
-    assert (run_session.MAX_WAKE_S, run_session.WAKE_SLACK_S) == (run.MAX_WAKE_S, run.WAKE_SLACK_S)
+    assert (run_session.MAX_WAKE_S, run_session.WAKE_SLACK_S) == (runner.MAX_WAKE_S, runner.WAKE_SLACK_S)
 
 
 def test_every_cue_kind_plays_on_time_through_simpleaudio(tmp_path: Path) -> None:

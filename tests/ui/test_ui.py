@@ -21,7 +21,8 @@ from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.screens.help import HelpScreen
 from timer.ui.screens.overview import OverviewScreen
 from timer.ui.screens.picker import PickerScreen
-from timer.ui.screens.run import FLASH_BACKGROUND, WAKE_SLACK_S, RunScreen
+from timer.runner import WAKE_SLACK_S
+from timer.ui.screens.run import FLASH_BACKGROUND, RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.banner import PhaseBanner
 from timer.ui.widgets.bigdigits import BigDigits
@@ -543,7 +544,7 @@ async def test_a_skipped_set_is_not_offered_its_target(app: CircuitApp, clock: F
         assert screen.query_one(RepEntry).shown is None
         await at(pilot, clock, 10)  # the rest ends: nothing to stand
         assert screen.session.reps_for(1) == 0
-        assert 1 not in screen._confirmed
+        assert 1 not in screen.runner.confirmed
 
 
 class FailingLog:

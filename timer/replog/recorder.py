@@ -11,11 +11,43 @@ import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from timer.plan import Phase, Plan
-from timer.replog.resume import Resume, original_phase
+from timer.replog.resume import Resume, ResumePoint, original_phase
 from timer.session import Event, PhaseChanged, SessionFinished, SetEnded
+
+
+class RepLog(Protocol):
+    """What the recorder needs of a log: `timer.replog.SessionLog`, or a test's stand-in.
+
+    Stand-ins may leave out the attributes read with `getattr` below (`session_id`, `pending`, `last_error`).
+    """
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def failed(self) -> bool:
+        """True while some records are only in memory."""
+        ...
+
+    def start(
+        self,
+        plan: Plan,
+        *,
+        now: float,
+        circuit_path: str | os.PathLike[str] | None = None,
+        circuit_sha256: str | None = None,
+        resume: ResumePoint | None = None,
+    ) -> bool: ...
+    def handle(self, event: object, now: float) -> bool: ...
+    def rep(self, now: float, count: int | None = None) -> bool: ...
+    def pause(self, now: float) -> bool: ...
+    def resume(self, now: float) -> bool: ...
+    def set_update(self, phase: Phase, reps: int | None, now: float) -> bool: ...
+    def abort(self, now: float, *, reps: int = 0) -> bool: ...
+    def retry(self) -> bool: ...
+    def save_pending_to(self, path: str | os.PathLike[str]) -> None: ...
 
 
 def file_sha256(path: Path | None) -> str | None:
@@ -32,7 +64,7 @@ class Recorder:
     """Forwards what happens in a session to a `timer.replog.SessionLog`, if there is one."""
 
     def __init__(
-        self, log: Any | None = None, log_path: Path | None = None, resume: Resume | None = None
+        self, log: RepLog | None = None, log_path: Path | None = None, resume: Resume | None = None
     ) -> None:
         self.log = log
         self._log_path = log_path
@@ -45,7 +77,8 @@ class Recorder:
 
     @property
     def path(self) -> Path | None:
-        return getattr(self.log, "path", None) if self.log is not None else None
+        path = getattr(self.log, "path", None) if self.log is not None else None
+        return path if isinstance(path, Path) else None
 
     @property
     def session_id(self) -> str | None:
@@ -113,7 +146,8 @@ class Recorder:
         """The log's current write failure, if records are only in memory."""
         if self.log is None or not getattr(self.log, "failed", False):
             return None
-        return getattr(self.log, "last_error", None) or "the rep log cannot be written"
+        error = getattr(self.log, "last_error", None)
+        return error if isinstance(error, str) and error else "the rep log cannot be written"
 
     @property
     def unsaved(self) -> int:
@@ -125,7 +159,7 @@ class Recorder:
 
     def retry(self) -> None:
         """Try the log again (the disk may have room now)."""
-        if self.problem is not None:
+        if self.log is not None and self.problem is not None:
             self.log.retry()
 
     def save_unsaved_to(self, path: str | os.PathLike[str]) -> None:

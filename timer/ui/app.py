@@ -18,7 +18,7 @@ from timer.audio import NullPlayer, Player
 from timer.clock import Clock, monotonic
 from timer.plan import Plan
 from timer.replog import ResumePoint
-from timer.replog.recorder import rescue_unsaved
+from timer.replog.recorder import RepLog, rescue_unsaved
 from timer.replog.resume import prepare_resume
 from timer.ui import signals
 from timer.ui.context import RunContext
@@ -83,7 +83,7 @@ class CircuitApp(App[int]):
 
     def log_paths(self) -> list[Path]:
         """The log the history screen reads: the one sessions are written to."""
-        path = self.ctx.log_path or getattr(self.ctx.log, "path", None)
+        path = self.ctx.log_path or (self.ctx.log.path if self.ctx.log is not None else None)
         return [Path(path)] if isinstance(path, (str, Path)) else []
 
     # --- interruptions: keys and signals (see timer.ui.signals) ----------------------------------------
@@ -157,7 +157,7 @@ class CircuitApp(App[int]):
         Runs after the screens are gone, so a session stopped by the unmount has written its end.
         """
         recorder = self.ctx.recorder
-        if recorder is None or getattr(recorder, "discarded", False):
+        if recorder is None or recorder.discarded:
             return
         note = rescue_unsaved(recorder)
         if note:  # shown on the terminal after exit, like end_by_signal's note
@@ -170,7 +170,7 @@ def make_app(
     clock: Clock | None = None,
     player: Player | None = None,
     sound: bool = False,
-    log: Any | None = None,
+    log: RepLog | None = None,
     log_path: Path | None = None,
     circuit_path: Path | None = None,
     mute: bool = False,

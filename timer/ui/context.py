@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from timer.audio import Player
 from timer.clock import Clock
 from timer.replog import ResumePoint
+from timer.replog.recorder import Recorder, RepLog
 
 
 @dataclass
@@ -17,7 +17,7 @@ class RunContext:
 
     clock: Clock
     player: Player
-    log: Any | None = None
+    log: RepLog | None = None
     """A ready `timer.replog.SessionLog` (or a test double); wins over `log_path`."""
     log_path: Path | None = None
     """Where to open a `SessionLog` when the session starts (checked by the CLI beforehand)."""
@@ -30,6 +30,6 @@ class RunContext:
     """How long a cue lights up the banner (or the whole screen)."""
     resume: ResumePoint | None = None
     """`run --resume`: the interrupted session to continue (the overview says where)."""
-    recorder: Any | None = None
-    """The latest session's `timer.ui.recorder.Recorder` (set by the run screen): the summary and the
+    recorder: Recorder | None = None
+    """The latest session's recorder (set by the run screen): the summary and the
     signal handlers use it to save records the log could not take."""

@@ -70,25 +70,25 @@ class OverviewScreen(Screen[None]):
         complexes = {p.station: p.station_name for p in self.plan.phases if p.parts_in_set}
         shown_header: set[int] = set()
         for row in self.plan.station_rows:
-            station = row["station"]
-            if row["part"] and station not in shown_header:
+            station = row.station
+            if row.part and station not in shown_header:
                 shown_header.add(station)
-                parts_s = sum(r["work_s"] for r in self.plan.station_rows if r["station"] == station)
+                parts_s = sum(r.work_s for r in self.plan.station_rows if r.station == station)
                 table.add_row(
                     str(station),
                     Text(complexes.get(station) or "Complex"),
                     "",
                     format_duration(parts_s),
-                    format_duration(row["rest_s"]),
-                    str(row["sets"]),
+                    format_duration(row.rest_s),
+                    str(row.sets),
                 )
             table.add_row(
-                "" if row["part"] else str(station),
-                Text(f"  └ {row['exercise']}" if row["part"] else row["exercise"]),
-                Text(row["load"] or "—"),
-                format_duration(row["work_s"]),
-                "" if row["part"] else format_duration(row["rest_s"]),
-                "" if row["part"] else str(row["sets"]),
+                "" if row.part else str(station),
+                Text(f"  └ {row.exercise}" if row.part else row.exercise),
+                Text(row.load or "—"),
+                format_duration(row.work_s),
+                "" if row.part else format_duration(row.rest_s),
+                "" if row.part else str(row.sets),
             )
 
     def action_start(self) -> None:

@@ -1,7 +1,8 @@
-"""The live session: polls the engine when something is due, shows it, and passes events to sound and log.
+"""The live session on screen: draws what `timer.runner.SessionRunner` says, flashes cues, takes the keys.
 
-Timing: after each poll one one-shot timer is set for `state.wake_in` (the next displayed-second change or
-cue); keys poll at once. Nothing here counts ticks or keeps time of its own: the engine does.
+Timing: after each poll one one-shot timer is set for the runner's `next_delay` (the next displayed-second
+change or cue); keys poll at once. Nothing here counts ticks or keeps time of its own: the engine does, and
+the runner plays the cues and writes the log.
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from timer.audio import BellPlayer, Player
-from timer.cues import phase_cues
 from timer.durations import format_duration
 from timer.plan import Phase, Plan
 from timer.replog.recorder import Recorder
 from timer.replog.resume import Resume
-from timer.session import REST_KINDS, CueDue, Event, PhaseChanged, Session, SessionFinished, SetEnded, State
-from timer.tally import Tally
+from timer.runner import SessionRunner, can_speak
+from timer.session import CueDue, PhaseChanged, Session, State
 from timer.ui.context import RunContext
 from timer.ui.messages import SessionDone
 from timer.ui.screens.confirm import ConfirmQuit
@@ -38,12 +37,6 @@ from timer.ui.widgets.line import Line
 from timer.ui.widgets.rep_entry import RepEntry
 from timer.ui.widgets.timebar import TimeBar
 
-EXTEND_S = 15
-MAX_WAKE_S = 1.0
-"""Poll at least this often, whatever the engine says (cheap, and keeps the status line honest)."""
-WAKE_SLACK_S = 0.0001
-"""Wake a hair after the boundary, never before it (asyncio timers are never early; this covers rounding)."""
-MIN_DELAY_S = 0.001
 WHOLE_SCREEN_CUES = {"go", "stop", "final"}
 FLASH_BACKGROUND = Color.parse("#e8e8e8")
 """The screen's colour during a whole-screen flash (the countdown turns black on it: see app.tcss)."""
@@ -75,20 +68,14 @@ class RunScreen(Screen[None]):
         super().__init__()
         self.plan = resume.plan if resume is not None else plan
         """The timeline the engine runs (when resuming: only what is left of it)."""
-        self.resume = resume
         self.ctx = ctx
-        self.session = Session(self.plan, metronome=ctx.metronome)
-        self.last_state: State | None = None
-        self._wake: Timer | None = None
-        self._unflash: Timer | None = None
-        self._done = False
-        self._confirmed: set[int] = set()
-        self._logged_reps: dict[int, int] = {}
-        self._told_sound: str | None = None
         self.recorder = Recorder(ctx.log, ctx.log_path, resume)
         ctx.recorder = self.recorder
-        self._sets_per_station = {row["station"]: row["sets"] for row in plan.station_rows}
-        self._paused_by_suspend = False
+        self.runner = SessionRunner(
+            self.plan, ctx.clock, ctx.player, self.recorder, metronome=ctx.metronome, resume=resume
+        )
+        self._wake: Timer | None = None
+        self._unflash: Timer | None = None
         self._flash_ends_t = 0.0
         """Session time the latest whole-screen flash ends (the summary waits for the `final` one)."""
         self._scene: tuple[int, int | None, str] | None = None
@@ -105,6 +92,16 @@ class RunScreen(Screen[None]):
         self._phase_bar = TimeBar("phase  ", id="phase-bar")
         self._session_bar = TimeBar("session", id="session-bar")
         self._status = Line(id="status")
+
+    @property
+    def session(self) -> Session:
+        """The engine (tests read it)."""
+        return self.runner.session
+
+    @property
+    def last_state(self) -> State | None:
+        """What the latest poll showed."""
+        return self.runner.last_state
 
     def compose(self) -> ComposeResult:
         yield self._place_line
@@ -125,13 +122,11 @@ class RunScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fit(self.size.height)
         _settle_garbage_collector()
-        now = self.ctx.clock()
-        self.session.start(now)
-        self.recorder.start(self.plan, now, self.ctx.circuit_path)
+        self.runner.start(self.ctx.clock(), self.ctx.circuit_path)
         if self.ctx.voice and can_speak(self.ctx.player):
             # Spoken phrases are optional: a failure is told once (see _voices_failed), never fatal.
             self.run_worker(
-                self._render_voices,
+                self.runner.render_voices,
                 thread=True,
                 exclusive=True,
                 group="voices",
@@ -139,14 +134,6 @@ class RunScreen(Screen[None]):
                 exit_on_error=False,
             )
         self.poll()
-
-    def _render_voices(self) -> None:
-        """Spoken phrases are slow to make: render them off the UI thread, then give them to the player."""
-        from timer.voice import render_phrases
-
-        voices = render_phrases(spoken_phrases(self.plan))
-        if voices:
-            self.ctx.player.add_voices(voices)
 
     @on(Worker.StateChanged)
     def _voices_failed(self, event: Worker.StateChanged) -> None:
@@ -171,96 +158,57 @@ class RunScreen(Screen[None]):
     # --- the poll -------------------------------------------------------------------------------------
 
     def poll(self) -> None:
-        """Ask the engine what now, act on its events, show the state, and sleep until the next change."""
+        """Ask the runner what now (it plays the cues and logs), show it, and sleep until the next change."""
         if self._wake is not None:
             self._wake.stop()
             self._wake = None
-        if self._done:
+        runner = self.runner
+        if runner.done:
             return
         now = self.ctx.clock()
-        state = self.session.state(now)
-        self.last_state = state
-        # Sound first: a cue must not wait for a log record's fsync or a restyle.
+        state = runner.poll(now)
         for event in state.events:
             if isinstance(event, CueDue):
-                self.ctx.player.play(event.cue)
-        for event in state.events:
-            self._dispatch(event, state)
-            self.recorder.event(event, now)
+                self._cue(event)
+        if any(isinstance(event, PhaseChanged) for event in state.events):
+            self._show_offer(state)
         self._tell_problems()
-        if self._done:
-            self._countdown.set_class(self.screen_lit, "-flash")  # the final flash (no _show after the end)
+        if runner.done:
+            self._finished(state)
             return
         self._show(state)
-        # Count the wait from when this poll began, not from now: a slow poll must not make the next late.
-        delay = max(MIN_DELAY_S, now + min(state.wake_in, MAX_WAKE_S) + WAKE_SLACK_S - self.ctx.clock())
-        self._wake = self.set_timer(delay, self.poll, name="engine-poll")
-
-    def _dispatch(self, event: Event, state: State) -> None:
-        if isinstance(event, CueDue):
-            self._cue(event)
-        elif isinstance(event, SetEnded):
-            self._set_ended(event)
-        elif isinstance(event, PhaseChanged):
-            self._phase_changed(event)
-        elif isinstance(event, SessionFinished):
-            self._finished(state)
+        self._wake = self.set_timer(runner.next_delay(now), self.poll, name="engine-poll")
 
     def _cue(self, event: CueDue) -> None:
-        """The visual half of a cue (poll has already played its sound)."""
+        """The visual half of a cue (the runner has already played its sound)."""
         if event.cue.kind not in SILENT_FLASH_CUES:
             whole = event.cue.kind in WHOLE_SCREEN_CUES
             self.flash(whole=whole)
             if whole:
                 self._flash_ends_t = event.planned_t + self.ctx.flash_s
 
-    def _set_ended(self, event: SetEnded) -> None:
-        self._logged_reps[event.phase.index] = event.reps  # as the log has it, until corrected
-
-    def _phase_changed(self, event: PhaseChanged) -> None:
-        entry = self._entry
-        if entry.mode == "entry" and event.previous is not None and event.previous.kind in REST_KINDS:
-            self._commit_entry()
-        phase = event.phase
-        if phase.kind in REST_KINDS and phase.index > 0:
-            before = self.plan.phases[phase.index - 1]
-            done = {s.phase.index: s for s in self.session.completed_sets}
-            if before.is_work and before.index in done:
-                finished = done[before.index]
-                # Offer the target only for a set that ran its time: a skipped set was not done as planned.
-                fallback = None if finished.skipped else before.target_reps
-                shown = finished.reps if finished.reps else fallback
-                entry.begin_entry(before.index, before.exercise or "", shown, before.target_reps)
-                return
-        if not phase.is_work:
-            entry.show_off()
+    def _show_offer(self, state: State) -> None:
+        """A new phase: a rest offers the finished set's reps for correction; work shows the live taps."""
+        offer = self.runner.offer
+        if offer is not None:
+            self._entry.begin_entry(offer.phase_index, offer.exercise, offer.shown, offer.target)
+        elif not state.phase.is_work:
+            self._entry.show_off()
 
     def _finished(self, state: State) -> None:
-        """The last phase is over: the summary comes once the `final` flash has been seen.
+        """The session is over: the summary comes once the `final` flash has been seen.
 
         A poll that comes after the flash would have ended (a fake clock moved far, a late wake) goes
         straight on, so tests that jump past the end need no real-time wait.
         """
-        self._commit_entry()
-        self._done = True
-        done = SessionDone(self._tally(state))
+        self._entry.show_off()
+        self._countdown.set_class(self.screen_lit, "-flash")  # the final flash (no _show after the end)
+        done = SessionDone(self.runner.tally(state))
         flash_left = self._flash_ends_t - state.t
         if self.ctx.flash_s > 0 and flash_left > 0:
             self.set_timer(flash_left, lambda: self.post_message(done), name="final-flash")
         else:
             self.post_message(done)
-
-    def _tally(self, state: State) -> Tally:
-        return Tally.from_session(
-            self.session,
-            total_s=state.t,
-            paused_s=state.paused_s,
-            confirmed=self._confirmed,
-            log_path=self.recorder.path,
-            log_problem=self.recorder.problem,
-            session_id=self.recorder.session_id,
-            earlier=self.resume.earlier if self.resume else (0, 0),
-        )
 
     # --- reps -----------------------------------------------------------------------------------------
 
@@ -269,25 +217,12 @@ class RunScreen(Screen[None]):
         if self._entry.feed(event.key):
             event.stop()
             event.prevent_default()
+            self.runner.edit_offer(self._entry.shown)  # what stands if the rest ends before Enter
             self._show_rep_count()
 
     @on(RepEntry.Entered)
     def _reps_entered(self, event: RepEntry.Entered) -> None:
-        self._save_reps(event.phase_index, event.reps)
-
-    def _commit_entry(self) -> None:
-        """The rest is over: the value shown stands."""
-        entry = self._entry
-        if entry.mode == "entry" and entry.phase_index is not None and entry.shown is not None:
-            self._save_reps(entry.phase_index, entry.shown)
-        entry.show_off()
-
-    def _save_reps(self, phase_index: int, reps: int) -> None:
-        self.session.set_reps(phase_index, reps)
-        self._confirmed.add(phase_index)
-        if self._logged_reps.get(phase_index) != reps:
-            self._logged_reps[phase_index] = reps
-            self.recorder.set_update(self.plan.phases[phase_index], reps, self.ctx.clock())
+        self.runner.save_reps(event.phase_index, event.reps)
 
     # --- showing the state ----------------------------------------------------------------------------
 
@@ -316,7 +251,7 @@ class RunScreen(Screen[None]):
         # The big digits already count the phase's seconds; the session's caption counts whole minutes so
         # that a far-away row is not repainted every second (the repaint covers everything between).
         self._session_bar.caption = _session_left(state.total_remaining)
-        self._status.text = self._status_text(state)
+        self._status.text = self.runner.status_text(state)
 
     def _show_phase(self, state: State) -> None:
         """The banner and the rows about what to do: they change with the phase (or pause), not the second."""
@@ -324,7 +259,7 @@ class RunScreen(Screen[None]):
         self._banner.kind = phase.kind
         self._banner.paused = state.status == "paused"
         self._banner.detail = f"part {phase.part}/{phase.parts_in_set}" if phase.part else ""
-        self._place_line.text = self._place(phase, state.next_phase)
+        self._place_line.text = self.runner.place_text(phase, state.next_phase)
         shown = phase if phase.is_work else state.next_phase
         prefix = "" if phase.is_work else "Next: "
         self._exercise.text = f"{prefix}{shown.exercise}" if shown and shown.exercise else ""
@@ -338,42 +273,13 @@ class RunScreen(Screen[None]):
         self._rep_count.text = "" if shown is None else str(shown)
         self._rep_count.set_class(entry.mode == "entry", "-entry")
 
-    def _place(self, phase: Phase, upcoming: Phase | None) -> str:
-        """Round, station, set and part of the work now (or, during a rest, of the work next)."""
-        target = phase if phase.is_work else upcoming
-        if target is None or target.round is None:
-            return self.plan.name
-        sets = self._sets_per_station.get(target.station or 0, 1)
-        text = (
-            f"Round {target.round}/{self.plan.rounds} · Station {target.station}/{self.plan.stations}"
-            f" · Set {target.set}/{sets}"
-        )
-        if target.part:
-            text += f" · {target.station_name} part {target.part}/{target.parts_in_set}"
-        return text if phase.is_work else f"Up next: {text}"
-
-    def _status_text(self, state: State) -> str:
-        player = self.ctx.player
-        sound = player.name + (" (muted)" if player.muted else "")
-        parts = [sound, f"metronome {'on' if state.metronome else 'off'}"]
-        if self.recorder.problem:
-            parts.append("log NOT saved (retrying)")
-        if self._paused_by_suspend and state.status == "paused":
-            parts.append("paused while suspended: p goes on")
-        if state.paused_s >= 1:
-            parts.append(f"paused {format_duration(state.paused_s)}")
-        parts.append(self.plan.name)
-        return " · ".join(parts)
-
     def _tell_problems(self) -> None:
         """Say once when sound stops working or the log cannot be written; the timer goes on either way."""
-        sound = self.ctx.player.problem
-        if sound and sound != self._told_sound:
-            self._told_sound = sound
-            self.notify(sound, title="Sound", severity="warning", timeout=4, markup=False)
-        log_problem = self.recorder.new_problem()
-        if log_problem:
-            self.notify(log_problem, title="Rep log", severity="error", timeout=15, markup=False)
+        for problem in self.runner.problems():
+            if problem.about == "sound":
+                self.notify(problem.text, title="Sound", severity="warning", timeout=4, markup=False)
+            else:
+                self.notify(problem.text, title="Rep log", severity="error", timeout=15, markup=False)
 
     def flash(self, *, whole: bool) -> None:
         """Light up the banner (or the whole screen) for a moment so a glance from afar catches the cue.
@@ -413,62 +319,49 @@ class RunScreen(Screen[None]):
     # --- keys -----------------------------------------------------------------------------------------
 
     def action_rep(self) -> None:
-        now = self.ctx.clock()
-        if self.session.add_rep(now):
-            self.recorder.rep(now, self.session.reps_for(self.session.phase_index))
+        if self.runner.add_rep():
             self.poll()
 
     def action_undo_rep(self) -> None:
-        now = self.ctx.clock()
-        if self.session.undo_rep(now):
-            self.recorder.rep(now, self.session.reps_for(self.session.phase_index))
+        if self.runner.undo_rep():
             self.poll()
 
     def action_pause(self) -> None:
-        if self.session.status not in ("running", "paused"):
-            return
-        now = self.ctx.clock()
-        self.session.toggle_pause(now)
-        self._paused_by_suspend = False
-        self.recorder.pause(now, self.session.paused)
-        self.poll()
+        if self.runner.toggle_pause():
+            self.poll()
 
     def pause_for_suspend(self) -> None:
         """Ctrl+Z / SIGTSTP: pause (and log it) before the process stops; `p` goes on after `fg`."""
-        if self._done or self.session.status != "running":
-            return
-        self.action_pause()
-        self._paused_by_suspend = True
+        self.runner.pause_for_suspend()
 
     def after_suspend(self) -> None:
         """Back from `fg`: say why the timer is paused."""
-        if self._paused_by_suspend and self.session.paused:
+        if self.runner.paused_by_suspend and self.session.paused:
             self.notify(
                 "Paused while circuit-timer was suspended. Press p to go on.", title="Paused", timeout=8
             )
             self.poll()
 
     def action_skip(self) -> None:
-        self.session.skip(self.ctx.clock())  # the log hears of it through the PhaseChanged event
+        self.runner.skip()
         self.poll()
 
     def action_back(self) -> None:
-        self.session.back(self.ctx.clock())
+        self.runner.back()
         self.poll()
 
     def action_extend(self) -> None:
-        if self.session.extend_rest(self.ctx.clock(), EXTEND_S):
+        if self.runner.extend():
             self.poll()
         else:
             self.notify("+15 s works during a rest", timeout=2)
 
     def action_mute(self) -> None:
-        player = self.ctx.player
-        player.set_muted(not player.muted)
+        self.runner.toggle_mute()
         self.poll()
 
     def action_metronome(self) -> None:
-        self.session.set_metronome(not self.session.metronome)
+        self.runner.toggle_metronome()
         self.poll()
 
     def action_quit(self) -> None:
@@ -481,7 +374,7 @@ class RunScreen(Screen[None]):
     @property
     def running(self) -> bool:
         """A session is under way: stopping now needs an `aborted` record."""
-        return self.session.started and not self._done
+        return self.runner.running
 
     def abort(self) -> None:
         """Stop the session on the athlete's word: the log says so, then the app ends.
@@ -492,27 +385,18 @@ class RunScreen(Screen[None]):
         if self.recorder.problem is None:
             self.app.exit(0)
             return
-        self.post_message(SessionDone(self._tally(state)))
+        self.post_message(SessionDone(self.runner.tally(state)))
 
     def stop(self, *, commit_entry: bool = True) -> State:
-        """End the session here (quit, SIGTERM, SIGHUP, the app closing): the set under way and `aborted`.
+        """End the session here (quit, SIGTERM, SIGHUP, the app closing); safe to call more than once.
 
-        Safe to call more than once; returns the state at the stop. `commit_entry` False when the widgets
-        are already gone (the screen is being unmounted).
+        `commit_entry` False when the widgets are already gone (the screen is being unmounted).
         """
-        now = self.ctx.clock()
-        if self._done:
-            return self.session.state(now)
-        if commit_entry:
-            self._commit_entry()
-        state = self.session.state(now)
-        for event in state.events:  # whatever fell due while the question was on screen
-            self.recorder.event(event, now)
-        self._done = True
         if self._wake is not None:
             self._wake.stop()
-        if state.status != "finished":
-            self.recorder.abort(now, self.session.reps_for(state.phase.index))
+        state = self.runner.stop(commit_offer=commit_entry)
+        if commit_entry:
+            self._entry.show_off()
         return state
 
     def on_unmount(self) -> None:
@@ -544,11 +428,6 @@ def _settle_garbage_collector() -> None:
     gc.freeze()
 
 
-def can_speak(player: Player) -> bool:
-    """False for players that cannot play sound files (the bell, nothing): no phrases are made for them."""
-    return not isinstance(player, BellPlayer)
-
-
 def _load_line(phase: Phase) -> str:
     """`30 kg · 30% e1RM · 24/min · target 18 reps` (whatever of it applies)."""
     bits = [phase.load_text()] if phase.load_text() else []
@@ -557,17 +436,6 @@ def _load_line(phase: Phase) -> str:
     if phase.target_reps:
         bits.append(f"target {phase.target_reps} reps")
     return " · ".join(bits)
-
-
-def spoken_phrases(plan: Plan) -> list[str]:
-    """Every phrase the cue schedule may speak in this plan (rendered ahead in a worker)."""
-    phrases: list[str] = []
-    for phase in plan.phases:
-        following = plan.phases[phase.index + 1] if phase.index + 1 < len(plan.phases) else None
-        for cue in phase_cues(phase, phase.duration_s, following, plan, metronome=False):
-            if cue.say:
-                phrases.append(cue.say)
-    return list(dict.fromkeys(phrases))
 
 
 def _session_left(seconds: float) -> str:

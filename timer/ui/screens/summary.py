@@ -7,7 +7,7 @@ save them to another file.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -24,7 +24,7 @@ from timer.errors import CircuitTimerError
 from timer.history.trends import compare, previous_reps
 from timer.plan import Phase
 from timer.replog import SetKey, set_key
-from timer.replog.recorder import default_rescue_path
+from timer.replog.recorder import Recorder, default_rescue_path
 from timer.tally import Tally
 from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.widgets.field import Field
@@ -39,11 +39,11 @@ class SummaryScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
-    def __init__(self, tally: Tally, recorder: Any | None = None) -> None:
+    def __init__(self, tally: Tally, recorder: Recorder | None = None) -> None:
         super().__init__()
         self.tally = tally
         self.recorder = recorder
-        """The session's `timer.ui.recorder.Recorder`: unsaved records are saved through it."""
+        """The session's recorder: unsaved records are saved through it."""
         self.previous: dict[SetKey, int | None] | None = None
         """Reps per set in the previous completed session, once the worker has read the log."""
 

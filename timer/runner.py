@@ -1,0 +1,331 @@
+"""A session under way, without a screen: polls the engine, plays cues, writes the log, keeps the reps.
+
+The run screen (`timer.ui.screens.run`) draws what `poll` returns and turns keys into the actions below;
+everything here is plain Python, driven by an injected clock, and tested without Textual
+(tests/core/test_runner.py).
+
+Timing: the screen calls `poll(now)` once when the session starts, on every key, and when `next_delay`
+says the engine has something due (the next displayed-second change or cue). Cues are played before any
+log record is written: a cue must not wait for a record's fsync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from timer.audio import BellPlayer, Player
+from timer.clock import Clock
+from timer.cues import phase_cues
+from timer.durations import format_duration
+from timer.plan import Phase, Plan
+from timer.replog.recorder import Recorder
+from timer.replog.resume import Resume
+from timer.session import REST_KINDS, CueDue, PhaseChanged, Session, SessionFinished, SetEnded, State
+from timer.tally import Tally
+
+EXTEND_S = 15
+"""What `+` adds to a rest."""
+MAX_WAKE_S = 1.0
+"""Poll at least this often, whatever the engine says (cheap, and keeps the status line honest)."""
+WAKE_SLACK_S = 0.0001
+"""Wake a hair after the boundary, never before it (asyncio timers are never early; this covers rounding)."""
+MIN_DELAY_S = 0.001
+
+
+@dataclass(frozen=True)
+class RepOffer:
+    """A finished set's reps offered for correction during the rest that follows it."""
+
+    phase_index: int
+    exercise: str
+    shown: int | None
+    """The value that stands when the rest ends: tapped, typed, or the target (None: nothing to save)."""
+    target: int | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something to tell the athlete once; the timer goes on either way."""
+
+    about: str
+    """`sound` or `log`."""
+    text: str
+
+
+class SessionRunner:
+    """One session: the engine, the cue player and the rep log, kept in step.
+
+    Args:
+        plan: the timeline to run (when resuming: only what is left of it).
+        clock: monotonic seconds; actions read it, `poll` is given `now` by its caller.
+        player: plays every cue the engine hands out.
+        recorder: passes what happens on to the rep log (a `Recorder` without a log does nothing).
+        metronome: start with the metronome on.
+        resume: the interrupted session this one continues (its earlier sets count in the tally).
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        clock: Clock,
+        player: Player,
+        recorder: Recorder,
+        *,
+        metronome: bool = False,
+        resume: Resume | None = None,
+    ) -> None:
+        self.plan = plan
+        self.clock = clock
+        self.player = player
+        self.recorder = recorder
+        self.resume = resume
+        self.session = Session(plan, metronome=metronome)
+        self.last_state: State | None = None
+        """What the latest `poll` returned."""
+        self.done = False
+        """The session has ended (finished or stopped): no more polls, cues or records."""
+        self.offer: RepOffer | None = None
+        """During a rest: the set just finished, offered for correction (None otherwise)."""
+        self.confirmed: set[int] = set()
+        """Work phases whose reps the athlete typed or accepted (the summary counts them even at 0)."""
+        self.paused_by_suspend = False
+        """The pause came from Ctrl+Z, not from `p` (the status line says how to go on)."""
+        self._logged_reps: dict[int, int] = {}  # each set's reps as the log has them, until corrected
+        self._told_sound: str | None = None
+        self._sets_per_station = {row.station: row.sets for row in plan.station_rows}
+
+    # --- the poll -------------------------------------------------------------------------------------
+
+    def start(self, now: float, circuit_path: Path | None = None) -> None:
+        """Start the engine at `now` and write the log's first record."""
+        self.session.start(now)
+        self.recorder.start(self.plan, now, circuit_path)
+
+    def poll(self, now: float) -> State:
+        """Ask the engine what now: play the cues due, then keep the reps and the log in step with the events.
+
+        The returned state's events are for the screen's own reactions (flashes, the rep entry).
+        """
+        state = self.session.state(now)
+        self.last_state = state
+        if self.done:
+            return state
+        # Sound first: a cue must not wait for a log record's fsync or a restyle.
+        for event in state.events:
+            if isinstance(event, CueDue):
+                self.player.play(event.cue)
+        for event in state.events:
+            if isinstance(event, SetEnded):
+                self._logged_reps[event.phase.index] = event.reps
+            elif isinstance(event, PhaseChanged):
+                if event.previous is not None and event.previous.kind in REST_KINDS:
+                    self._commit_offer(now)  # the rest is over: the value shown stands
+                self.offer = self._offer_for(event.phase)
+            elif isinstance(event, SessionFinished):
+                self._commit_offer(now)
+                self.done = True
+            self.recorder.event(event, now)
+        return state
+
+    def next_delay(self, poll_began: float) -> float:
+        """Seconds until the next poll, counted from when the last one began (a slow poll must not make the
+        next one late), a hair after the engine's next change and at most `MAX_WAKE_S` away."""
+        wake_in = self.last_state.wake_in if self.last_state is not None else MAX_WAKE_S
+        return max(MIN_DELAY_S, poll_began + min(wake_in, MAX_WAKE_S) + WAKE_SLACK_S - self.clock())
+
+    def _offer_for(self, phase: Phase) -> RepOffer | None:
+        """A rest after a finished set offers that set's reps; anything else offers nothing."""
+        if phase.kind not in REST_KINDS or phase.index == 0:
+            return None
+        before = self.plan.phases[phase.index - 1]
+        done = {s.phase.index: s for s in self.session.completed_sets}
+        if not before.is_work or before.index not in done:
+            return None
+        finished = done[before.index]
+        # Offer the target only for a set that ran its time: a skipped set was not done as planned.
+        fallback = None if finished.skipped else before.target_reps
+        shown = finished.reps if finished.reps else fallback
+        return RepOffer(before.index, before.exercise or "", shown, before.target_reps)
+
+    def _commit_offer(self, now: float) -> None:
+        offer, self.offer = self.offer, None
+        if offer is not None and offer.shown is not None:
+            self._save(offer.phase_index, offer.shown, now)
+
+    # --- reps -----------------------------------------------------------------------------------------
+
+    def edit_offer(self, shown: int | None) -> None:
+        """The athlete is typing a correction: `shown` stands when the rest ends (unless typed again)."""
+        if self.offer is not None:
+            self.offer = replace(self.offer, shown=shown)
+
+    def save_reps(self, phase_index: int, reps: int) -> None:
+        """The athlete typed `reps` for a finished set and pressed Enter."""
+        if self.offer is not None and self.offer.phase_index == phase_index:
+            self.offer = replace(self.offer, shown=reps)
+        self._save(phase_index, reps, self.clock())
+
+    def _save(self, phase_index: int, reps: int, now: float) -> None:
+        self.session.set_reps(phase_index, reps)
+        self.confirmed.add(phase_index)
+        if self._logged_reps.get(phase_index) != reps:
+            self._logged_reps[phase_index] = reps
+            self.recorder.set_update(self.plan.phases[phase_index], reps, now)
+
+    def add_rep(self) -> bool:
+        """A tap during work (False, and nothing logged, outside work)."""
+        now = self.clock()
+        if not self.session.add_rep(now):
+            return False
+        self.recorder.rep(now, self.session.reps_for(self.session.phase_index))
+        return True
+
+    def undo_rep(self) -> bool:
+        now = self.clock()
+        if not self.session.undo_rep(now):
+            return False
+        self.recorder.rep(now, self.session.reps_for(self.session.phase_index))
+        return True
+
+    # --- the other keys -------------------------------------------------------------------------------
+
+    def toggle_pause(self) -> bool:
+        """Pause or go on (False before the start and after the end)."""
+        if self.session.status not in ("running", "paused"):
+            return False
+        now = self.clock()
+        self.session.toggle_pause(now)
+        self.paused_by_suspend = False
+        self.recorder.pause(now, self.session.paused)
+        return True
+
+    def pause_for_suspend(self) -> bool:
+        """Ctrl+Z: pause (and log it) before the process stops; True when it paused."""
+        if self.done or self.session.status != "running":
+            return False
+        self.toggle_pause()
+        self.paused_by_suspend = True
+        return True
+
+    def skip(self) -> None:
+        self.session.skip(self.clock())  # the log hears of it through the PhaseChanged event
+
+    def back(self) -> None:
+        self.session.back(self.clock())
+
+    def extend(self) -> bool:
+        """+15 s to a rest (False outside one)."""
+        return self.session.extend_rest(self.clock(), EXTEND_S)
+
+    def toggle_metronome(self) -> None:
+        self.session.set_metronome(not self.session.metronome)
+
+    def toggle_mute(self) -> None:
+        self.player.set_muted(not self.player.muted)
+
+    # --- the end --------------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """A session is under way: stopping now needs an `aborted` record."""
+        return self.session.started and not self.done
+
+    def stop(self, *, commit_offer: bool = True) -> State:
+        """End the session here (quit, SIGTERM, SIGHUP, the app closing): the set under way and `aborted`.
+
+        Safe to call more than once; returns the state at the stop. `commit_offer` False keeps a correction
+        that was never accepted out of the log (the app closing under the athlete's hands).
+        """
+        now = self.clock()
+        if self.done:
+            return self.session.state(now)
+        if commit_offer:
+            self._commit_offer(now)
+        self.offer = None
+        state = self.session.state(now)
+        for event in state.events:  # whatever fell due while the question was on screen
+            self.recorder.event(event, now)
+        self.done = True
+        if state.status != "finished":
+            self.recorder.abort(now, self.session.reps_for(state.phase.index))
+        return state
+
+    def tally(self, state: State) -> Tally:
+        """What the summary shows: the engine's sets, with the reps the athlete tapped, typed or accepted."""
+        return Tally.from_session(
+            self.session,
+            total_s=state.t,
+            paused_s=state.paused_s,
+            confirmed=self.confirmed,
+            log_path=self.recorder.path,
+            log_problem=self.recorder.problem,
+            session_id=self.recorder.session_id,
+            earlier=self.resume.earlier if self.resume else (0, 0),
+        )
+
+    # --- what the screen shows ------------------------------------------------------------------------
+
+    def problems(self) -> list[Problem]:
+        """Sound that stopped working or a log that cannot be written: each distinct one once."""
+        told: list[Problem] = []
+        sound = self.player.problem
+        if sound and sound != self._told_sound:
+            self._told_sound = sound
+            told.append(Problem("sound", sound))
+        log_problem = self.recorder.new_problem()
+        if log_problem:
+            told.append(Problem("log", log_problem))
+        return told
+
+    def place_text(self, phase: Phase, upcoming: Phase | None) -> str:
+        """Round, station, set and part of the work now (or, during a rest, of the work next)."""
+        target = phase if phase.is_work else upcoming
+        if target is None or target.round is None:
+            return self.plan.name
+        sets = self._sets_per_station.get(target.station or 0, 1)
+        text = (
+            f"Round {target.round}/{self.plan.rounds} · Station {target.station}/{self.plan.stations}"
+            f" · Set {target.set}/{sets}"
+        )
+        if target.part:
+            text += f" · {target.station_name} part {target.part}/{target.parts_in_set}"
+        return text if phase.is_work else f"Up next: {text}"
+
+    def status_text(self, state: State) -> str:
+        """The bottom line: sound, metronome, the log's trouble, pauses, the circuit's name."""
+        player = self.player
+        sound = player.name + (" (muted)" if player.muted else "")
+        parts = [sound, f"metronome {'on' if state.metronome else 'off'}"]
+        if self.recorder.problem:
+            parts.append("log NOT saved (retrying)")
+        if self.paused_by_suspend and state.status == "paused":
+            parts.append("paused while suspended: p goes on")
+        if state.paused_s >= 1:
+            parts.append(f"paused {format_duration(state.paused_s)}")
+        parts.append(self.plan.name)
+        return " · ".join(parts)
+
+    def render_voices(self) -> None:
+        """Make the spoken phrases and give them to the player (slow: the screen runs it in a thread)."""
+        from timer.voice import render_phrases
+
+        voices = render_phrases(spoken_phrases(self.plan))
+        if voices:
+            self.player.add_voices(voices)
+
+
+def can_speak(player: Player) -> bool:
+    """False for players that cannot play sound files (the bell, nothing): no phrases are made for them."""
+    return not isinstance(player, BellPlayer)
+
+
+def spoken_phrases(plan: Plan) -> list[str]:
+    """Every phrase the cue schedule may speak in this plan (rendered ahead in a worker)."""
+    phrases: list[str] = []
+    for phase in plan.phases:
+        following = plan.phases[phase.index + 1] if phase.index + 1 < len(plan.phases) else None
+        for cue in phase_cues(phase, phase.duration_s, following, plan, metronome=False):
+            if cue.say:
+                phrases.append(cue.say)
+    return list(dict.fromkeys(phrases))
