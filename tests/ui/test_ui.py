@@ -16,12 +16,12 @@ from textual.widgets import DataTable
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.plan import load_plan
+from timer.runner import WAKE_SLACK_S
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.screens.help import HelpScreen
 from timer.ui.screens.overview import OverviewScreen
 from timer.ui.screens.picker import PickerScreen
-from timer.runner import WAKE_SLACK_S
 from timer.ui.screens.run import FLASH_BACKGROUND, RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.banner import PhaseBanner
