@@ -659,7 +659,9 @@ def test_history_command_on_wild_numbers_and_dates_prints_warnings_not_traceback
     table = run_history("--log", str(path))
     assert table.returncode == 0 and "Traceback" not in table.stderr, table.stderr
     bad = [
-        n for n, line in enumerate(path.read_text().splitlines(), 1) if re.search(r"NaN|Infinity|e3|e4", line)
+        n
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r": (NaN|Infinity|1e308|1e400)", line)
     ]
     assert len(bad) == 5
     assert table.stderr == (
@@ -674,3 +676,53 @@ def test_history_command_on_wild_numbers_and_dates_prints_warnings_not_traceback
         assert text.startswith("date,session,circuit")
         assert not re.search(r"\bnan\b|\binf\b", text, re.IGNORECASE)
         assert ",old,Old," in text  # the session with an unknown date: an empty date cell
+
+
+# ---------------------------------------------------------------- issue 14: deep lines, torn fragments
+
+
+DEEP = [b"[" * 1000, b"[" * 100_000 + b"]" * 100_000, b'{"a": ' * 5000 + b"1" + b"}" * 5000]
+
+
+@pytest.mark.parametrize("deep", DEEP, ids=["printf 1000 brackets", "100000 closed brackets", "nested objects"])
+def test_a_deeply_nested_line_is_damage_not_a_traceback(tmp_path: Path, plan: Plan, good: bytes, deep: bytes) -> None:
+    """`printf '[%.0s' $(seq 1000) >> log.jsonl` made `history`, `run --log`, `run --resume` and the picker
+    die with RecursionError. It is one damaged line: reported by number and skipped, the rest read."""
+    path = tmp_path / "log.jsonl"
+    inside = b'{"v": 1, "type": "set", "session": "s", "t": 1, "round": 1, "station": 1, "set": 1, "exercise": '
+    path.write_bytes(good + deep + b"\n" + inside + deep + b"\n" + good)
+    clean = tmp_path / "clean.jsonl"
+    clean.write_bytes(good + good)
+    n = good.count(b"\n")
+    for taps in (False, True):
+        sessions, problems = read_log(path, taps=taps)
+        assert summary(sessions) == summary(read_log(clean, taps=taps)[0])
+        assert [(p.where, p.message) for p in problems] == [
+            (f"lines {n + 1}, {n + 2}", logreader._MESSAGES["garbage"])
+        ]
+    assert read_taps(path, sessions[0].id) == read_taps(clean, sessions[0].id)
+    point = find_resumable(path, name=sessions[1].circuit, athlete="Ben")
+    assert point is not None and point.session == sessions[1].id
+    with open(path, "ab") as f:
+        f.write(deep + b"\n")  # the last line, where the writer's checks look
+    check_writable(path)
+    log_session(path, plan, day=9, athlete="Cy")
+    assert [s.athlete for s in read_log(path)[0]][-1] == "Cy"
+    done = run_history("--log", str(path))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "not a readable record" in done.stderr
+
+
+def test_a_torn_fragment_before_a_tap_is_reported(tmp_path: Path, plan: Plan, good: bytes) -> None:
+    """A write cut short, then a good `rep` record on the same line: the old reader skipped the whole line
+    on its first bytes when taps were not wanted (history, resume), with no warning."""
+    path = tmp_path / "log.jsonl"
+    sid = json.loads(good.split(b"\n")[0])["session"]
+    fragment = b'{"v": 1, "type": "rep", "session": "' + sid.encode() + b'", "t": 12'
+    tap = b'{"v": 1, "type": "rep", "session": "' + sid.encode() + b'", "t": 13.5, "n": 3}\n'
+    path.write_bytes(good + fragment + tap + good)
+    line = good.count(b"\n") + 1
+    for taps in (False, True):
+        _, problems = read_log(path, taps=taps)
+        assert [(p.where, p.message) for p in problems] == [(f"line {line}", logreader._MESSAGES["garbage"])]
+    assert (13.5, 3) not in read_taps(path, sid)  # a damaged line is no tap either

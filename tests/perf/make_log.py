@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,11 +29,28 @@ from timer.resources import bundled_circuits
 CIRCUIT = "runner-strength-endurance.toml"
 
 
-def generate(out: Path, *, sets: int = 100_000, taps: bool = False, athletes: int = 4, seed: int = 1) -> int:
-    """Append sessions to `out` until it holds `sets` set records; returns the number of sessions."""
+def generate(
+    out: Path,
+    *,
+    sets: int = 100_000,
+    taps: bool = False,
+    athletes: int = 4,
+    seed: int = 1,
+    per_session: int = 10,
+) -> int:
+    """Append sessions to `out` until it holds `sets` set records; returns the number of sessions.
+
+    `per_session` set records a session (the circuit has 10; more repeat its rounds, fewer stop early).
+    """
     circuit_path = next(p for p in bundled_circuits() if p.name == CIRCUIT)
     plan = build_plan(load_circuit(circuit_path))
-    work = [p for p in plan.phases if p.is_work]
+    one_pass = [p for p in plan.phases if p.is_work]
+    rounds = max(p.round or 1 for p in one_pass)
+    work = [
+        replace(p, round=(p.round or 1) + rounds * lap, start_s=p.start_s + plan.total_s * lap)
+        for lap in range(-(-per_session // len(one_pass)))
+        for p in one_pass
+    ][:per_session]
     rng = random.Random(seed)
     names = [f"Athlete {i + 1}" for i in range(athletes)]
     day = datetime(2020, 1, 1, 17, 0, tzinfo=UTC)

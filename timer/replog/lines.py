@@ -24,10 +24,6 @@ SetKey = tuple[int, int, int, int | None]
 """Where a set sits in the timeline: (round, station, set, part); part is None for a plain station."""
 Status = Literal["completed", "aborted", "unfinished"]
 
-# Our own rep lines start like this (the writer puts keys in a fixed order); the reader skips them without
-# parsing when taps are not wanted, which keeps a log full of taps fast to summarise.
-REP_PREFIX = b'{"v": 1, "type": "rep", '
-
 MAX_LINE_BYTES = 1 << 20
 """A line longer than this (1 MiB) is no record of ours (ours are well under 1 KiB): it is skipped with a
 warning without ever being held in memory whole, so a log that is one multi-GB line cannot exhaust memory."""
@@ -50,7 +46,7 @@ def classify(line: bytes) -> dict[str, Any] | Literal["garbage", "foreign"]:
     """One line as our record (any version), or why it is not one: damaged, or another program's JSON."""
     try:
         record = _decode(line.decode("utf-8"))
-    except ValueError:  # UnicodeDecodeError included
+    except (ValueError, RecursionError):  # UnicodeDecodeError included; `[[[[…` a thousand deep recurses
         return "garbage"
     if (
         type(record) is not dict

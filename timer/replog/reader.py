@@ -1,8 +1,8 @@
 """Reading the rep log: sessions from one or more files, tolerant of damage.
 
 Keeps whatever can be read and says, with line numbers, what it skipped (a torn last line, damaged lines,
-other programs' lines, lines from a newer format version). Fast enough for a log of 100 000 sets: one
-`json` decode per line, no models per record, and the taps of counted sets skipped on their prefix.
+other programs' lines, lines from a newer format version). Each line is decoded and checked once, into the
+typed record of timer.replog.records (msgspec); this module only keeps the books per session.
 No Textual, no pydantic.
 """
 
@@ -16,28 +16,35 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from timer.errors import LogError, Problem
 from timer.replog.lines import (
     FIRST_YEAR,
-    FORMAT_VERSION,
     LAST_YEAR,
     MAX_LINE_BYTES,
-    MAX_NUMBER,
-    REP_PREFIX,
     SetKey,
     Status,
     _skip_long_line,
-    classify,
     open_regular,
     reason,
 )
+from timer.replog.records import (
+    TYPES,
+    Back,
+    End,
+    Pause,
+    Record,
+    Rep,
+    Resume,
+    Resumed,
+    SetRecord,
+    SetUpdate,
+    Skip,
+    Start,
+    decode,
+)
 from timer.text import printable_path
-
-if TYPE_CHECKING:
-    pass
-
 
 # ---------------------------------------------------------------- sessions
 
@@ -110,7 +117,8 @@ class LoggedSession:
     backs: int = 0
     resumes: int = 0
     _updates: dict[SetKey, tuple[float, int | None]] = field(default_factory=dict, repr=False)
-    _marks: list[tuple[float, int, str]] = field(default_factory=list, repr=False)
+    _last: tuple[float, int, str] | None = field(default=None, repr=False)
+    """The latest start or end mark (session time, record order, what): it decides the status."""
 
     @property
     def reps(self) -> int:
@@ -140,6 +148,10 @@ class LoggedSession:
     def reps_by_set(self) -> dict[SetKey, int | None]:
         return {k: s.reps for k, s in self.sets.items()}
 
+    def _mark(self, mark: tuple[float, int, str]) -> None:
+        if self._last is None or mark > self._last:
+            self._last = mark
+
 
 def read_log(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, taps: bool = False
@@ -165,7 +177,7 @@ def read_log(
         if gc_was_on:
             gc.enable()
     # A session id seen only in records that carry nothing to show (a lone pause or tap) is left out.
-    result = [_finish(s) for s in sessions.values() if s.circuit is not None or s.sets or s._marks or s.taps]
+    result = [_finish(s) for s in sessions.values() if s.circuit is not None or s.sets or s._last or s.taps]
     result.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC))
     return result, problems
 
@@ -174,19 +186,13 @@ def _read_file(
     path: Path, sessions: dict[str, LoggedSession], problems: list[Problem], order: int, taps: bool
 ) -> int:
     """Add one file's records to `sessions` and its problems to `problems`; returns the record counter."""
-    # Most lines of a counted session are taps. Without `taps` they are skipped on their prefix alone, and the
-    # loop keeps no line count: problems note the byte offset, turned into line numbers only if any occur.
-    skip_taps = not taps
+    # The loop keeps no line count: problems note the byte offset, turned into line numbers only if any occur.
     issues: dict[str, list[int]] = {}
     line = b""
     try:
         with open_regular(path) as f:
             for line in iter(partial(f.readline, MAX_LINE_BYTES), b""):
-                if (
-                    skip_taps and line.startswith(REP_PREFIX) and line[-2] == 0x7D
-                ):  # ends in `}` + newline (cheaper than endswith)
-                    continue  # a whole tap; a torn one falls through to be reported
-                if not line.endswith(b"\n"):
+                if line[-1] != 0x0A:  # no newline: torn, or longer than any record
                     if len(line) < MAX_LINE_BYTES:
                         break  # a torn last line: reported below
                     issues.setdefault("long", []).append(f.tell() - len(line))
@@ -194,39 +200,21 @@ def _read_file(
                     if _skip_long_line(f):
                         continue
                     break
-                record = classify(line)
+                record = decode(line)
                 if type(record) is str:
-                    if line.strip():
+                    if line.strip():  # a blank line is no problem
                         issues.setdefault(record, []).append(f.tell() - len(line))
                     continue
-                if record["v"] > FORMAT_VERSION or record["v"] < 1:
-                    issues.setdefault("newer" if record["v"] > 1 else "foreign", []).append(
-                        f.tell() - len(line)
-                    )
-                    continue
-                handler = _HANDLERS.get(record["type"])
-                try:
-                    if handler is None:
-                        raise LookupError(record["type"])
-                    t = _number(record["t"])
-                    if t is None:
-                        raise ValueError("no time")
-                    sid = record["session"]
-                    session = sessions.get(sid)
-                    if session is None:
-                        session = sessions[sid] = LoggedSession(id=sid, source=path)
-                    order += 1
-                    handler(session, record, t, order, taps)
-                except LookupError:
-                    kind = "values" if handler else f"type:{record['type'][:40]}"
-                    issues.setdefault(kind, []).append(f.tell() - len(line))
-                    continue
-                except (TypeError, ValueError):
-                    issues.setdefault("values", []).append(f.tell() - len(line))
-                    continue
+                sid = record.session  # type: ignore[union-attr]
+                session = sessions.get(sid)
+                if session is None:
+                    session = sessions[sid] = LoggedSession(id=sid, source=path)
+                order += 1
+                t = record.t  # type: ignore[union-attr]
+                _HANDLERS[type(record)](session, record, t, order, taps)
                 if t > session.last_t:
                     session.last_t = t
-            if line and not line.endswith(b"\n"):
+            if line and line[-1] != 0x0A:
                 issues["torn"] = [f.tell() - len(line)]
     except OSError as error:
         raise LogError(
@@ -252,15 +240,12 @@ def read_taps(
     for path in paths:
         try:
             for line in _lines_containing(Path(path), needle):
-                record = classify(line)
-                if type(record) is not dict or record["type"] != "rep" or record["session"] != session:
-                    continue
-                try:
-                    t, n = _number(record["t"]), _opt_int(record.get("n"))
-                except (KeyError, ValueError):
+                record = decode(line)
+                if type(record) is not Rep or record.session != session:
                     continue  # read_log reports bad records; the pace just leaves them out
-                if t is not None and (not taps or taps[-1] != (t, n)):  # a retried write can repeat a line
-                    taps.append((t, n))
+                tap = (record.t, record.n)
+                if not taps or taps[-1] != tap:  # a retried write can repeat a line
+                    taps.append(tap)
         except OSError as error:
             raise LogError(f"Cannot read the rep log {printable_path(path)}: {reason(error)}.") from None
     taps.sort(key=lambda tap: tap[0])
@@ -333,76 +318,37 @@ def _problems(path: Path, issues: dict[str, list[int]]) -> list[Problem]:
     return out
 
 
-# The checks below run for every record of a 100 000-set log, hence exact type tests rather than isinstance
-# (which would also let `true` pass as the number 1).
+# The handlers get records already checked by their types (timer.replog.records); they only keep books.
 
 
-def _number(value: Any) -> float | None:
-    # `-MAX_NUMBER <= value <= MAX_NUMBER` is also False for NaN, and rules out Infinity and 1e308.
-    if value is None or ((type(value) is float or type(value) is int) and -MAX_NUMBER <= value <= MAX_NUMBER):
-        return value
-    raise ValueError("not a number, or not a usable one")
-
-
-def _int(value: Any) -> int:
-    if type(value) is not int or not -MAX_NUMBER <= value <= MAX_NUMBER:
-        raise ValueError("not a whole number, or not a usable one")
-    return value
-
-
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else _int(value)
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (type(value) is str and value.isascii()):
-        return value
-    if type(value) is not str:
-        raise ValueError("not text")
-    # JSON can spell lone surrogates (\\ud800) that no file or terminal can encode: replace them.
-    return value.encode("utf-8", "replace").decode("utf-8")
-
-
-def _key(r: dict[str, Any]) -> SetKey:
-    return (_int(r["round"]), _int(r["station"]), _int(r["set"]), _opt_int(r.get("part")))
-
-
-def _on_start(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    get = r.get
-    facts = (
-        _text(get("circuit")),
-        _text(get("circuit_path")),
-        _text(get("circuit_sha256")),
-        _text(get("athlete")),
-        _number(get("planned_s")),
-        _opt_int(get("sets")),
-    )  # checked before anything changes, so a bad record leaves no trace
+def _on_start(s: LoggedSession, r: Start, t: float, order: int, taps: bool) -> None:
     if s.circuit is None:  # the first start record wins; a resume repeats the same facts
-        s.circuit, s.circuit_path, s.circuit_sha256, s.athlete, s.planned_s, s.planned_sets = facts
-    if r["type"] == "session_resume":
+        s.circuit, s.circuit_path, s.circuit_sha256 = r.circuit, r.circuit_path, r.circuit_sha256
+        s.athlete, s.planned_s, s.planned_sets = r.athlete, r.planned_s, r.sets
+    resumed = type(r) is Resumed
+    if resumed:
         s.resumes += 1
-    s._marks.append((t, order, "start"))
-    at = _when(get("at"))
-    if at is not None and (s.started_at is None or r["type"] == "session_start"):
+    s._mark((t, order, "start"))
+    at = _when(r.at)
+    if at is not None and (s.started_at is None or not resumed):
         s.started_at = at  # the start record's time, else the earliest record seen
 
 
-def _on_set(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    get = r.get
-    key = _key(r)
+def _on_set(s: LoggedSession, r: SetRecord, t: float, order: int, taps: bool) -> None:
+    key = (r.round, r.station, r.set, r.part)
     logged = LoggedSet(
         *key,
-        _text(get("exercise")),
-        _text(get("station_name")),
-        _number(get("load")),
-        _text(get("unit")),
-        _number(get("pct_e1rm")),
-        _number(get("target_s")),
-        _number(get("started_t")),
-        _number(get("ended_t")),
-        _opt_int(get("reps")),
-        _opt_int(get("target_reps")),
-        _text(get("ended_by")) or "time",
+        r.exercise,
+        r.station_name,
+        r.load,
+        r.unit,
+        r.pct_e1rm,
+        r.target_s,
+        r.started_t,
+        r.ended_t,
+        r.reps,
+        r.target_reps,
+        r.ended_by or "time",
         t,
     )
     old = s.sets.get(key)
@@ -413,50 +359,57 @@ def _on_set(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: boo
     if old is None or (t >= old.t and not redo_abandoned):
         s.sets[key] = logged
     if s.started_at is None:
-        s.started_at = _when(r.get("at"))
+        s.started_at = _when(r.at)
 
 
-def _on_update(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    key, reps = _key(r), _opt_int(r.get("reps"))
+def _on_update(s: LoggedSession, r: SetUpdate, t: float, order: int, taps: bool) -> None:
+    key = (r.round, r.station, r.set, r.part)
     old = s._updates.get(key)
     if old is None or t >= old[0]:
-        s._updates[key] = (t, reps)
+        s._updates[key] = (t, r.reps)
 
 
-def _on_rep(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
+def _on_rep(s: LoggedSession, r: Rep, t: float, order: int, taps: bool) -> None:
     if taps:
-        tap = (t, _opt_int(r.get("n")))
+        tap = (t, r.n)
         if not s.taps or s.taps[-1] != tap:  # a retried write can repeat a line
             s.taps.append(tap)
 
 
-def _on_end(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    status = r.get("status")
-    if status not in ("completed", "aborted"):
-        raise ValueError("unknown status")
-    total_s, total_reps = _number(r.get("total_s")), _opt_int(r.get("total_reps"))
-    s._marks.append((t, order, status))
-    s.total_s, s.total_reps = total_s, total_reps
+def _on_end(s: LoggedSession, r: End, t: float, order: int, taps: bool) -> None:
+    s._mark((t, order, r.status))
+    s.total_s, s.total_reps = r.total_s, r.total_reps
 
 
-def _on_count(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: bool) -> None:
-    attr = {"pause": "pauses", "skip": "skips", "back": "backs"}.get(r["type"])
-    if attr:
-        setattr(s, attr, getattr(s, attr) + 1)
+def _on_pause(s: LoggedSession, r: Record, t: float, order: int, taps: bool) -> None:
+    s.pauses += 1
 
 
-_HANDLERS: dict[str, Callable[[LoggedSession, dict[str, Any], float, int, bool], None]] = {
-    "session_start": _on_start,
-    "session_resume": _on_start,
-    "set": _on_set,
-    "set_update": _on_update,
-    "rep": _on_rep,
-    "pause": _on_count,
-    "resume": _on_count,
-    "skip": _on_count,
-    "back": _on_count,
-    "session_end": _on_end,
+def _on_skip(s: LoggedSession, r: Record, t: float, order: int, taps: bool) -> None:
+    s.skips += 1
+
+
+def _on_back(s: LoggedSession, r: Record, t: float, order: int, taps: bool) -> None:
+    s.backs += 1
+
+
+def _on_nothing(s: LoggedSession, r: Record, t: float, order: int, taps: bool) -> None:
+    """`resume` (after a pause): only its time counts."""
+
+
+_HANDLERS: dict[type[Record], Callable[[LoggedSession, Any, float, int, bool], None]] = {
+    Start: _on_start,
+    Resumed: _on_start,
+    SetRecord: _on_set,
+    SetUpdate: _on_update,
+    Rep: _on_rep,
+    Pause: _on_pause,
+    Resume: _on_nothing,
+    Skip: _on_skip,
+    Back: _on_back,
+    End: _on_end,
 }
+assert set(_HANDLERS) == set(TYPES.values()), "every record type needs a handler"
 
 
 def _when(value: Any) -> datetime | None:
@@ -482,7 +435,7 @@ def _finish(s: LoggedSession) -> LoggedSession:
         if logged is not None and t >= logged.t:
             logged.reps = reps
     s.sets = dict(sorted(s.sets.items(), key=lambda item: (*item[0][:3], item[0][3] or 0)))
-    if s._marks:
-        last = max(s._marks)[2]
+    if s._last is not None:
+        last = s._last[2]
         s.status = "unfinished" if last == "start" else last  # type: ignore[assignment]
     return s

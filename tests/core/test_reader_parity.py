@@ -1,0 +1,199 @@
+"""The new reader (msgspec records, issue 17) reads every log exactly as the old one did (json plus
+hand-written checks, kept in tests/core/legacy_reader.py): the same sessions, sets, reps, taps and problems,
+on real logs written by the writer and on thousands of mutated ones.
+
+The old reader is compared in its strictest mode (`taps=True`, where it parsed every line): with
+`taps=False` it skipped lines on their first bytes and missed damage there (issue 14 #5). The new reader
+checks every line in both modes, so in both it must agree with the old one's strict mode (the list of taps
+aside). Lines that crashed the old reader (issue 14 #1) are tested on their own in test_hostile_logs.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.core import legacy_reader
+from timer.circuit import load_circuit
+from timer.plan import Plan, build_plan
+from timer.replog import SessionLog, read_log, read_taps
+from timer.resources import bundled_circuits
+
+from .test_hostile_logs import DAY0, good_log
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    path = next(p for p in bundled_circuits() if p.name == "runner-strength-endurance.toml")
+    return build_plan(load_circuit(path))
+
+
+def seen(sessions, *, taps: bool = True) -> list[str]:
+    """Everything a reader hands on about each session, as text: 5 and 5.0 or a changed type show."""
+    out = []
+    for s in sessions:
+        fields = {
+            f.name: getattr(s, f.name)
+            for f in dataclasses.fields(s)
+            if not f.name.startswith("_") and (taps or f.name != "taps")
+        }
+        fields["sets"] = [(k, dataclasses.astuple(v)) for k, v in s.sets.items()]
+        out.append(repr(sorted(fields.items())))
+    return out
+
+
+def assert_same(paths: list[Path]) -> None:
+    old, old_problems = legacy_reader.read_log(paths, taps=True)
+    for taps in (True, False):
+        new, problems = read_log(paths, taps=taps)
+        expected = old if taps else [s for s in old if s.circuit is not None or s.sets or s._marks]
+        assert seen(new, taps=taps) == seen(expected, taps=taps)
+        assert [str(p) for p in problems] == [str(p) for p in old_problems]
+    for session in old[:3]:
+        # The old read_taps also took taps from lines of a newer version (`"v": 2`), which read_log skips;
+        # the new one finds exactly the taps read_log finds, in time order.
+        assert read_taps(paths, session.id) == sorted(session.taps, key=lambda tap: tap[0])
+
+
+def real_log(path: Path, plan: Plan, seed: int) -> None:
+    """A few sessions with every record type, written by the real writer."""
+    rng = random.Random(seed)
+    work = [p for p in plan.phases if p.is_work]
+    for day in range(rng.randint(2, 4)):
+        log = SessionLog(path, clock_start=0.0, wall=lambda day=day: DAY0 + timedelta(days=day))
+        log.start(plan, now=0.0, circuit_path="runner.toml", circuit_sha256="c" * 64,
+                  athlete=rng.choice(["Ann", "Ben", None, "Zoë \u00e9"]))  # fmt: skip
+        for phase in work[: rng.randint(1, len(work))]:
+            for n in range(1, rng.randint(0, 4) + 1):
+                log.rep(phase.start_s + n, n)
+            if rng.random() < 0.2:
+                log.pause(phase.start_s + 0.5)
+                log.resume(phase.start_s + 2.5)
+            log.set_ended(phase, started_t=phase.start_s, ended_t=phase.end_s, reps=rng.randint(0, 30),
+                          now=phase.end_s)  # fmt: skip
+            if rng.random() < 0.2:
+                log.set_update(phase, rng.randint(0, 30), now=phase.end_s + 2)
+            if rng.random() < 0.1:
+                log.skip(phase.end_s + 3, phase)
+            if rng.random() < 0.1:
+                log.back(phase.end_s + 4, phase)
+        if rng.random() < 0.7:
+            log.end(rng.choice(["completed", "aborted"]), now=plan.total_s)  # type: ignore[arg-type]
+
+
+VALUES = [None, 0, -1, 1.5, 5.0, 7, 10**9, 10**9 + 1, 1e9, 1e10, -1e308, 10**30, True, False, "", "x", "=1+1",
+          "\ud800", "é", [], {}, [1], {"a": 1}, "2025-03-01T17:00:00Z", "0001-01-01T00:00:00Z", "completed",
+          "aborted", "exploded", "set", "rep"]  # fmt: skip
+RAW = ["NaN", "Infinity", "-Infinity", "1e400", "1" + "0" * 30, "-0", "1E2", '"\\ud800x"', '"\\u0000"']
+
+
+def mutate(data: bytes, rng: random.Random) -> bytes:
+    """A few damaging edits: a field's value, a field dropped, a type or version changed, a line torn,
+    junk, a repeated line, keys reordered, a number spelt another way."""
+    lines = data.split(b"\n")
+    for _ in range(rng.randint(1, 4)):
+        i = rng.randrange(len(lines))
+        line = lines[i]
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if type(record) is not dict:  # junk an earlier edit put there
+            continue
+        how = rng.randrange(9)
+        if how == 0 and record:
+            key = rng.choice(list(record))
+            record[key] = rng.choice(VALUES)
+            line = json.dumps(record).encode("utf-8", "surrogatepass")
+        elif how == 1 and record:
+            del record[rng.choice(list(record))]
+            line = json.dumps(record).encode()
+        elif how == 2 and record:
+            key = rng.choice(list(record))
+            text = json.dumps(record)
+            line = text.replace(f'"{key}": {json.dumps(record[key])}', f'"{key}": {rng.choice(RAW)}', 1).encode()
+        elif how == 3:
+            line = line[: rng.randrange(len(line) + 1)]  # torn: a fragment, then the next line
+            if rng.random() < 0.5 and i + 1 < len(lines):
+                line, lines[i + 1] = line + lines[i + 1], b""
+        elif how == 4:
+            line = rng.choice([b"garbage", b"\x00" * 8, b"[1, 2]", b"{}", b'"s"', b"\xff\xfe", b" ", b""])
+        elif how == 5:
+            lines.insert(i, line)
+        elif how == 6 and record:
+            items = list(record.items())
+            rng.shuffle(items)
+            line = json.dumps(dict(items)).encode()
+        elif how == 7:
+            record["type"] = rng.choice(["set", "rep", "session_end", "nope", "session_resume", "pause", 3])
+            line = json.dumps(record).encode()
+        else:
+            record["v"] = rng.choice([0, 2, 1.0, "1", True, None, 10**20])
+            line = json.dumps(record).encode()
+        lines[i] = line
+    return b"\n".join(lines)
+
+
+def test_real_logs_read_the_same(tmp_path: Path, plan: Plan) -> None:
+    paths = []
+    for seed in range(3):
+        path = tmp_path / f"log{seed}.jsonl"
+        real_log(path, plan, seed)
+        paths.append(path)
+    merged_copy = tmp_path / "copy.jsonl"
+    merged_copy.write_bytes(paths[0].read_bytes())  # the same sessions in two files: merged
+    for case in ([paths[0]], paths, [*paths, merged_copy], [tmp_path / "hostile.jsonl"]):
+        if case[0].name == "hostile.jsonl":
+            case[0].write_bytes(good_log())
+        assert_same(case)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mutated_logs_read_the_same(tmp_path: Path, plan: Plan, seed: int) -> None:
+    rng = random.Random(seed)
+    clean = tmp_path / "clean.jsonl"
+    real_log(clean, plan, seed)
+    data = clean.read_bytes()
+    for round_ in range(25):
+        path = tmp_path / f"mutated{round_}.jsonl"
+        path.write_bytes(mutate(data, rng))
+        assert_same([path])
+
+
+def test_each_kind_of_value_in_each_field_reads_the_same(tmp_path: Path, plan: Plan) -> None:
+    """Every field of every record type set to every odd value, one line at a time."""
+    source = good_log().split(b"\n")
+    kinds = {json.loads(line)["type"]: json.loads(line) for line in source if line}
+    extra = {"set": ["part", "reps", "target_reps", "load", "ended_by"], "rep": ["n"], "session_end": ["status"]}
+    path = tmp_path / "log.jsonl"
+    for record in kinds.values():
+        for key in [*record, *extra.get(record["type"], [])]:
+            for value in [*VALUES, *RAW]:
+                spelt = value if value in RAW else json.dumps(value)
+                text = json.dumps({**record, key: "@@"}).replace('"@@"', spelt)  # type: ignore[arg-type]
+                path.write_bytes(b"\n".join(source[:3]) + b"\n" + text.encode("utf-8", "surrogatepass") + b"\n")
+                assert_same([path])
+
+
+def test_a_resumed_session_reads_the_same(tmp_path: Path, plan: Plan) -> None:
+    from timer.replog import find_resumable
+
+    path = tmp_path / "log.jsonl"
+    work = [p for p in plan.phases if p.is_work]
+    log = SessionLog(path, clock_start=0.0, wall=lambda: DAY0)
+    log.start(plan, now=0.0, circuit_sha256="c" * 64)
+    log.set_ended(work[0], started_t=1, ended_t=2, reps=3, now=2)
+    log.abort(3, reps=1)
+    point = find_resumable(path, sha256="c" * 64)
+    assert point is not None
+    log = SessionLog(path, clock_start=0.0, wall=lambda: DAY0)
+    log.start(replace(plan), now=0.0, circuit_sha256="c" * 64, resume=point)
+    log.set_ended(work[1], started_t=5, ended_t=8, reps=4, now=8)
+    log.end("completed", now=9)
+    assert_same([path])
