@@ -100,12 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", type=int, default=100_000)
     parser.add_argument("--taps", action="store_true", help="one rep record per rep, like a counted session")
     parser.add_argument("--athletes", type=int, default=4)
+    parser.add_argument("--per-session", type=int, default=10, help="set records a session (default 10)")
     parser.add_argument("--measure", action="store_true", help="time the history command on the result")
     args = parser.parse_args(argv)
     if args.out.exists():
         args.out.unlink()
     start = time.perf_counter()
-    sessions = generate(args.out, sets=args.sets, taps=args.taps, athletes=args.athletes)
+    sessions = generate(
+        args.out, sets=args.sets, taps=args.taps, athletes=args.athletes, per_session=args.per_session
+    )
     size = args.out.stat().st_size / 1e6
     print(
         f"wrote {args.sets} sets in {sessions} sessions, {size:.1f} MB, "

@@ -2,6 +2,7 @@
 
 - `paths`: where the log lives, and the checks before a session writes to it;
 - `lines`: what one line is (our record, damage, another program's JSON), and opening a log safely;
+- `records`: the record types as typed structs; one line decoded and checked in one pass (msgspec);
 - `writer`: `SessionLog`, appending and fsyncing each record;
 - `reader`: sessions from one or more logs, tolerant of damage;
 - `resume`: the interrupted session `run --resume` continues, and the part of the timeline left to do;
