@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from timer.circuit import Athlete
     from timer.plan import Plan
     from timer.replog import ResumePoint
 
@@ -26,27 +27,47 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="validate circuit files and explain every problem")
     check.add_argument("files", nargs="+", metavar="FILE", help="circuit files (.toml)")
-    check.add_argument("--athlete", metavar="PROFILE", help="athlete profile whose e1RM values to use")
+    check.add_argument(
+        "--athlete",
+        action="append",
+        metavar="PROFILE",
+        help="athlete profile whose e1RM values to use; repeat to check each athlete in turn",
+    )
 
     plan = sub.add_parser("plan", help="print the timeline of a circuit, one row per phase")
     plan.add_argument("file", metavar="FILE")
-    plan.add_argument("--athlete", metavar="PROFILE", help="athlete profile whose e1RM values to use")
+    plan.add_argument(
+        "--athlete",
+        action="append",
+        metavar="PROFILE",
+        help="athlete profile whose e1RM values to use; repeat for one plan per athlete",
+    )
     plan.add_argument("--json", action="store_true", help="print the timeline as JSON")
 
     est = sub.add_parser("e1rm", help="estimate a one-rep max from a test set, with a table of loads")
     est.add_argument("weight", type=_positive_float, metavar="WEIGHT", help="weight lifted")
     est.add_argument("reps", type=_reps, metavar="REPS", help="reps done (1-12)")
     est.add_argument(
-        "--formula", default="epley", type=str.lower, choices=_formula_names(), help="default: epley"
+        "--formula", default="epley", type=_formula, help=f"{', '.join(_formula_names())} (default: epley)"
     )
-    est.add_argument("--units", default="kg", choices=["kg", "lb"], help="units of WEIGHT (default kg)")
+    est.add_argument("--units", default="kg", type=_units, help="units of WEIGHT: kg or lb (default kg)")
     est.add_argument("--increment", type=_increment, help="round loads to this (default 2.5 kg / 5 lb)")
 
-    sub.add_parser("schema", help="print the JSON Schema of circuit files (for editors)")
+    schema = sub.add_parser("schema", help="print the JSON Schema of circuit files (for editors)")
+    schema.add_argument("--profile", action="store_true", help="the schema of athlete profiles instead")
+
+    loads = sub.add_parser("loads", help="the squad load sheet: every athlete's load for every station")
+    loads.add_argument("file", metavar="CIRCUIT")
+    loads.add_argument(
+        "--athlete", action="append", metavar="PROFILE", help="athlete profile; repeat for each athlete"
+    )
+    loads.add_argument("--json", action="store_true", help="print the sheet as JSON")
 
     run = sub.add_parser("run", help="run a circuit live")
     run.add_argument("file", metavar="FILE")
-    run.add_argument("--athlete", metavar="PROFILE", help="athlete profile whose e1RM values to use")
+    run.add_argument(
+        "--athlete", action="append", metavar="PROFILE", help="athlete profile whose e1RM values to use"
+    )
     run.add_argument("--log", metavar="PATH", help="rep log file (default: see README)")
     run.add_argument("--mute", action="store_true", help="start with sound off (flashes stay)")
     run.add_argument("--no-voice", action="store_true", help="beeps only, no spoken announcements")
@@ -69,18 +90,50 @@ def _formula_names() -> list[str]:
     return list(FORMULAS)
 
 
-def _positive_float(text: str) -> float:
+def _formula(text: str) -> str:
+    from timer.circuit.models import formula_name as normalise
+
+    try:
+        return normalise(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a formula: {', '.join(_formula_names())}"
+        ) from None
+
+
+def _units(text: str) -> str:
+    from timer.circuit.models import units_name as normalise
+
+    try:
+        return normalise(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a unit: kg or lb") from None
+
+
+def _number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not (0 < value < 10_000):
-        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 (and a sensible weight)")
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 (and a sensible number)")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    """A weight: the same limits as a test set's weight in a file (1 to 2000)."""
+    from timer.e1rm import MAX_WEIGHT
+
+    value = _number(text)
+    if not 1 <= value <= MAX_WEIGHT:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} must be from 1 to {MAX_WEIGHT:g} (kg or lb), as in a file"
+        )
     return value
 
 
 def _increment(text: str) -> float:
-    value = _positive_float(text)
+    value = _number(text)
     if not 0.01 <= value <= 100:
         raise argparse.ArgumentTypeError(f"{text!r} must be between 0.01 and 100, like 2.5")
     return value
@@ -111,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         "plan": cmd_plan,
         "e1rm": cmd_e1rm,
         "schema": cmd_schema,
+        "loads": cmd_loads,
         "run": cmd_run,
         "history": cmd_history,
     }
@@ -129,43 +183,118 @@ def _report_error(exc: Exception) -> int:
     return 1
 
 
+def _profiles(files: list[str] | None) -> tuple[list[tuple[str, Athlete]], bool]:
+    """Every `--athlete` profile read once, in order; (the valid ones, whether any failed: reported)."""
+    from timer.circuit import load_athlete
+    from timer.errors import InputError
+
+    good, failed = [], False
+    for file in files or []:
+        try:
+            good.append((file, load_athlete(file)))
+        except InputError as exc:
+            failed = True
+            _report_error(exc)
+    return good, failed
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    from timer.circuit import load_athlete, load_circuit
+    """Check each circuit file for each athlete in turn (a profile given as FILE is checked as one)."""
+    from timer.circuit import is_profile, load_athlete, load_circuit, read_toml
     from timer.errors import InputError
     from timer.plan import build_plan
 
-    try:
-        athlete = load_athlete(args.athlete) if args.athlete else None  # once, not once per file
-    except InputError as exc:
-        return _report_error(exc)
-    failed = False
+    athletes, failed = _profiles(args.athlete)
+    if failed and not athletes:
+        return 1
     for file in args.files:
         try:
-            plan = build_plan(load_circuit(file), athlete, label=file, athlete_label=args.athlete or "")
+            if is_profile(read_toml(file)):
+                print(f"OK {_profile_line(load_athlete(file))}")
+                continue
+            circuit = load_circuit(file)
         except InputError as exc:
             failed = True
             _report_error(exc)
             continue
-        print(f"OK {plan.summary_line()}")
-        for warning in plan.warnings:
+        shared: list[str] = []
+        for athlete_file, athlete in athletes or [("", None)]:
+            try:
+                plan = build_plan(circuit, athlete, label=file, athlete_label=athlete_file)
+            except InputError as exc:
+                failed = True
+                _report_error(exc)
+                continue
+            print(
+                f"OK {plan.summary_line()}" + (f" (athlete: {_safe(plan.athlete)})" if plan.athlete else "")
+            )
+            for warning in plan.athlete_warnings:
+                print(f"  warning: {warning}")
+            shared = [w for w in plan.warnings if w not in plan.athlete_warnings]
+        for warning in shared:  # the circuit's own warnings: the same for every athlete, said once
             print(f"  warning: {warning}")
     return 1 if failed else 0
 
 
-def cmd_plan(args: argparse.Namespace) -> int:
-    from timer.durations import format_duration
-    from timer.errors import InputError
-    from timer.plan import load_plan
+def _safe(text: str | None) -> str:
+    from timer.text import printable
 
+    return printable(text or "")
+
+
+def _profile_line(athlete: Athlete) -> str:
+    lifts = len(athlete.e1rm)
+    return (
+        f"athlete profile {_safe(athlete.name)}: {lifts} lift{'s' if lifts != 1 else ''} in {athlete.units}"
+    )
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """The timeline; with several `--athlete`, one plan per athlete (as text only)."""
+    from timer.circuit import load_circuit
+    from timer.errors import InputError
+    from timer.plan import build_plan
+
+    if args.json and args.athlete and len(args.athlete) > 1:
+        return _usage(
+            "plan --json takes one --athlete; for a squad use: circuit-timer loads FILE "
+            "--athlete A.toml --athlete B.toml --json"
+        )
+    athletes, failed = _profiles(args.athlete)
+    if failed and not athletes:
+        return 1
     try:
-        plan = load_plan(args.file, args.athlete)
+        circuit = load_circuit(args.file)
     except InputError as exc:
         return _report_error(exc)
-    if args.json:
-        print(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
-        return 0
+    for n, (athlete_file, athlete) in enumerate(athletes or [("", None)]):
+        try:
+            plan = build_plan(
+                circuit, athlete, label=args.file, athlete_label=athlete_file or "athlete profile"
+            )
+        except InputError as exc:
+            failed = True
+            _report_error(exc)
+            continue
+        if args.json:
+            print(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
+        else:
+            if n:
+                print()
+            _print_plan(plan, prefix=f"{_safe(plan.athlete)}: " if len(athletes) > 1 else "")
+    return 1 if failed else 0
+
+
+def _usage(message: str) -> int:
+    print(f"circuit-timer: {message}", file=sys.stderr)
+    return 2
+
+
+def _print_plan(plan: Plan, prefix: str = "") -> None:
+    from timer.durations import format_duration
+
     names = {"prepare": "GET READY", "work": "WORK", "rest": "REST", "round_rest": "ROUND REST"}
-    print(plan.summary_line() + (f" (athlete: {plan.athlete})" if plan.athlete else ""))
+    print(plan.summary_line() + (f" (athlete: {_safe(plan.athlete)})" if plan.athlete else ""))
     print(f"{'start':>8}  {'phase':<10}  {'place':<12}  {'exercise':<30}  {'load':<22}  {'time':>7}")
     for phase in plan.phases:
         place = ""
@@ -177,14 +306,51 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if phase.kind != "work":
             following = plan.phases[phase.index + 1] if phase.index + 1 < len(plan.phases) else None
             exercise = f"next: {following.exercise}" if following and following.exercise else ""
+        load = phase.load_text()
         print(
             f"{format_duration(phase.start_s):>8}  {names[phase.kind]:<10}  {place:<12}  "
-            f"{exercise[:30]:<30}  {phase.load_text()[:22]:<22}  {format_duration(phase.duration_s):>7}"
+            f"{exercise[:30]:<30}  {load:<22}  {format_duration(phase.duration_s):>7}"
         )
     print(f"{format_duration(plan.total_s):>8}  END")
     for warning in plan.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    return 0
+        print(f"warning: {prefix}{warning}", file=sys.stderr)
+
+
+def cmd_loads(args: argparse.Namespace) -> int:
+    """The squad load sheet: one table (or JSON), a column per athlete; every profile checked."""
+    from timer.circuit import load_circuit
+    from timer.errors import InputError
+    from timer.plan import build_plan
+    from timer.squad import Column, sheet_json, sheet_table
+
+    if not args.athlete:
+        return _usage("loads needs at least one --athlete PROFILE (plan FILE shows the circuit's own loads)")
+    athletes, failed = _profiles(args.athlete)
+    try:
+        circuit = load_circuit(args.file)
+    except InputError as exc:
+        return _report_error(exc)
+    columns: list[Column] = []
+    for athlete_file, athlete in athletes:
+        try:
+            plan = build_plan(circuit, athlete, label=args.file, athlete_label=athlete_file)
+        except InputError as exc:
+            failed = True
+            _report_error(exc)
+            continue
+        columns.append(Column(athlete_file, plan))
+    if columns:
+        if args.json:
+            print(json.dumps(sheet_json(circuit.name, columns), indent=2, ensure_ascii=False))
+        else:
+            print("\n".join(sheet_table(circuit.name, columns)))
+        shared = [w for w in columns[0].plan.warnings if w not in columns[0].plan.athlete_warnings]
+        for warning in shared:
+            print(f"warning: {warning}", file=sys.stderr)
+        for column in columns:  # each profile's own warnings, prefixed by the athlete's name
+            for warning in column.plan.athlete_warnings:
+                print(f"warning: {_safe(column.plan.athlete)}: {warning}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_e1rm(args: argparse.Namespace) -> int:
@@ -209,7 +375,7 @@ def cmd_e1rm(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from timer.circuit import json_schema
 
-    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    print(json.dumps(json_schema(profile=args.profile), indent=2, ensure_ascii=False))
     return 0
 
 
@@ -218,12 +384,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     from timer.errors import CircuitTimerError
     from timer.plan import load_plan
 
+    if args.athlete and len(args.athlete) > 1:
+        return _usage(
+            "run takes one --athlete (a session is one athlete's); for the squad: circuit-timer loads"
+        )
+    athlete_file = args.athlete[0] if args.athlete else None
     try:
-        plan = load_plan(args.file, args.athlete)
+        plan = load_plan(args.file, athlete_file)
         from timer.replog import prepare_log_path
 
         log_path = prepare_log_path(args.log)  # an unwritable log is an error now, not after the session
-        resume = find_resume_point(plan, Path(args.file), log_path, args.athlete) if args.resume else None
+        resume = find_resume_point(plan, Path(args.file), log_path, athlete_file) if args.resume else None
     except CircuitTimerError as exc:
         return _report_error(exc)
     from timer.ui.app import make_app

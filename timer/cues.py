@@ -127,13 +127,15 @@ def resolve_collisions(cues: list[Cue]) -> list[Cue]:
 
 
 def load_words(phase: Phase) -> str:
-    """The load as it is spoken: "20 kilos", "45 pounds", "bodyweight", or empty for none."""
-    if phase.bodyweight:
+    """The load as it is spoken: "20 kilos", "45 pounds", "bodyweight", "bodyweight plus 10 kilos", or
+    empty for none. An absolute load is said as written (a 16 kg bell is "16 kilos" to everyone)."""
+    if phase.bodyweight and phase.load is None:
         return "bodyweight"
     if phase.load is None:
         return ""
     word = "kilo" if phase.unit == "kg" else "pound"
-    return f"{format_weight(phase.load)} {word}{'' if phase.load == 1 else 's'}"
+    weight = f"{format_weight(phase.load)} {word}{'' if phase.load == 1 else 's'}"
+    return f"bodyweight plus {weight}" if phase.bodyweight else weight
 
 
 def next_phrase(phase: Phase) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 MAX_TEST_REPS = 12
@@ -10,14 +11,12 @@ MAX_TEST_REPS = 12
 RELIABLE_TEST_REPS = 10
 """Above this many reps the estimate is accepted with a warning (Reynolds et al. 2006)."""
 LB_PER_KG = 1 / 0.45359237
-
-
-def _epley(w: float, r: int) -> float:
-    return w if r == 1 else w * (1 + r / 30)
+MAX_WEIGHT = 2000.0
+"""The heaviest weight (kg or lb) a file or the `e1rm` command accepts: anything above is a typo."""
 
 
 FORMULAS: dict[str, Callable[[float, int], float]] = {
-    "epley": _epley,
+    "epley": lambda w, r: w * (1 + r / 30),
     "brzycki": lambda w, r: w * 36 / (37 - r),
     "lander": lambda w, r: 100 * w / (101.3 - 2.67123 * r),
     "lombardi": lambda w, r: w * r**0.10,
@@ -30,7 +29,8 @@ FORMULAS: dict[str, Callable[[float, int], float]] = {
 
 def estimate(weight: float, reps: int, formula: str = "epley") -> float:
     """Return the e1RM for `weight` lifted `reps` times; ValueError (in plain words) for bad input."""
-    name = formula.lower().replace("'", "").replace("-", "").replace("_", "")
+    name = re.sub(r"[\s'\u2019_-]", "", formula.lower())  # "O'Connor", "o-conner", a typographic apostrophe
+    name = "oconner" if name == "oconnor" else name
     if name not in FORMULAS:
         raise ValueError(f'unknown formula "{formula}" (choose one of: {", ".join(FORMULAS)})')
     if not math.isfinite(weight) or weight <= 0:
@@ -40,7 +40,9 @@ def estimate(weight: float, reps: int, formula: str = "epley") -> float:
             f"a test set of {reps} reps cannot estimate a 1RM: use 1 to {MAX_TEST_REPS} reps "
             f"(estimates are reliable up to {RELIABLE_TEST_REPS})"
         )
-    return FORMULAS[name](weight, reps)
+    # A single is a true 1RM: not every curve passes through the weight at one rep (Mayhew gives 108.9
+    # for 100 × 1), so the weight itself is the answer for every formula.
+    return weight if reps == 1 else FORMULAS[name](weight, reps)
 
 
 def round_to_increment(value: float, increment: float) -> float:

@@ -12,7 +12,6 @@ from timer import e1rm
 from timer.circuit import (
     Athlete,
     Circuit,
-    Load,
     Station,
     load_athlete,
     load_circuit,
@@ -20,6 +19,7 @@ from timer.circuit import (
 )
 from timer.durations import format_duration
 from timer.errors import InputError, Problem
+from timer.loads import E1rmSource, Resolved, describe_load, e1rm_table, resolve
 from timer.text import printable
 
 PhaseKind = Literal["prepare", "work", "rest", "round_rest"]
@@ -27,11 +27,17 @@ LONG_CIRCUIT_S = 2 * 3600
 MAX_WORK_PHASES = 2000
 """Timed sets (each part of a complex counts) in one session, all rounds together. Every limit of the file
 format allows 50 rounds × 100 stations × 20 sets × 20 parts = 2 million: gigabytes from a 100 KB file."""
-MIN_E1RM = 1.0
-"""An e1RM below this (kg or lb) is a typo, and percentages of it overflow: such a plan is refused."""
 RANGES_HINT = (
     "outside the strength-endurance ranges: 20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s"
 )
+RANGES = ((20, 40, 120, 240), (40, 60, 80, 150))
+"""The method's boxes of (percent of e1RM, work seconds), both ends included: a percentage load is in
+range when its pair falls in either box."""
+TIME_RANGE = (80, 240)
+"""Work seconds in range for a set without a percentage load (bodyweight, absolute, none)."""
+LONG_REST_S = 600
+REPS_TOLERANCE = 0.10
+"""`reps` may differ from cadence × minutes by this share before `check` warns."""
 
 
 @dataclass(frozen=True)
@@ -50,10 +56,19 @@ class Phase:
     """For work: the movement done (the part's name inside a complex)."""
     station_name: str | None = None
     load: float | None = None
-    """Rounded load in `unit`; None for bodyweight or when there is no load."""
+    """The load in `unit`: a percentage load rounded in the athlete's units, an absolute load (or the
+    weight added to bodyweight) as written; None for plain bodyweight or when there is no load."""
     unit: str = "kg"
     pct_e1rm: float | None = None
     bodyweight: bool = False
+    e1rm_source: E1rmSource | None = None
+    """Where the e1RM behind `pct_e1rm` came from: "athlete" (the profile), "circuit", or None."""
+    default_e1rm: bool = False
+    """The athlete's profile lacks the lift, so the circuit's e1RM was used: marked on screen."""
+    converted: float | None = None
+    """An absolute load in the plan's units (one decimal) when written in the other unit."""
+    display_unit: str = "kg"
+    """The plan's units (the athlete's)."""
     cadence: float | None = None
     target_reps: int | None = None
     cues: tuple[str, ...] = ()
@@ -70,7 +85,15 @@ class Phase:
 
     def load_text(self) -> str:
         """How the load reads on screen: `30 kg · 30% e1RM`, `bodyweight`, or empty."""
-        return describe_load(self.load, self.unit, self.pct_e1rm, bodyweight=self.bodyweight)
+        return describe_load(
+            self.load,
+            self.unit,
+            self.pct_e1rm,
+            bodyweight=self.bodyweight,
+            converted=self.converted,
+            display_unit=self.display_unit,
+            default_e1rm=self.default_e1rm,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The phase as `plan --json` prints it."""
@@ -86,6 +109,8 @@ class Phase:
             "load": self.load,
             "unit": self.unit,
             "pct_e1rm": self.pct_e1rm,
+            "bodyweight": self.bodyweight,
+            "e1rm_source": self.e1rm_source,
         }
 
 
@@ -104,6 +129,16 @@ class StationRow:
     """One set's work (a part's own work for a part)."""
     rest_s: int
     sets: int
+    part_no: int | None = None
+    """The part's number in its complex, from 1; None for a plain station."""
+    load_value: float | None = None
+    """The load as a number, in `unit` (see `Phase.load`); None for plain bodyweight or none."""
+    unit: str = "kg"
+    pct_e1rm: float | None = None
+    bodyweight: bool = False
+    e1rm_source: E1rmSource | None = None
+    default_e1rm: bool = False
+    """The load comes from the circuit's e1RM because the athlete's profile lacks the lift."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +153,10 @@ class Plan:
     phases: tuple[Phase, ...]
     athlete: str | None = None
     warnings: tuple[str, ...] = ()
+    athlete_warnings: tuple[str, ...] = ()
+    """The warnings about the athlete's profile (also in `warnings`)."""
     station_rows: tuple[StationRow, ...] = field(default=())
-    """One row per station (and part) for the overview: exercise, load text, work, rest, sets."""
+    """One row per station (and part) for the overview and the squad sheet (`loads`)."""
 
     @property
     def total_s(self) -> int:
@@ -143,13 +180,6 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         return {"total_s": self.total_s, "phases": [p.to_json() for p in self.phases]}
-
-
-@dataclass(frozen=True)
-class _Resolved:
-    load: float | None
-    pct: float | None
-    bodyweight: bool
 
 
 def build_plan(
@@ -179,31 +209,10 @@ def build_plan(
         )
     unit = athlete.units if athlete else circuit.units
     increment = resolved_increment(unit, athlete.increment if athlete else circuit.increment)
-    e1rms, warnings = _e1rm_table(circuit, athlete, unit, label, athlete_label)
+    table = e1rm_table(circuit, athlete, unit, label, athlete_label)
+    warnings = [str(w) for w in table.warnings]
+    athlete_warnings = [str(w) for w in table.warnings if w.file == athlete_label]
     problems: list[Problem] = []
-
-    def resolve(where: str, lift: str | None, load: Load | None) -> _Resolved:
-        if load is None or load.kind == "bodyweight":
-            return _Resolved(None, None, load is not None)
-        max_for_lift = e1rms.get(lift) if lift else None
-        if load.kind == "percent":
-            if lift is None:
-                needs_lift = f'load "{load.value:g}%" needs lift = "..." naming an e1RM'
-                problems.append(Problem(label, where, needs_lift))
-                return _Resolved(None, None, False)
-            if max_for_lift is None:
-                source = f"the [e1rm] table of {label}" + (f" or of {athlete_label}" if athlete else "")
-                problems.append(
-                    Problem(label, where, f'lift "{lift}" has no e1RM; add {lift} = <kg or lb> to {source}')
-                )
-                return _Resolved(None, None, False)
-            assert load.value is not None
-            value = e1rm.round_to_increment(max_for_lift * load.value / 100, increment)
-            return _Resolved(value, load.value, False)
-        assert load.value is not None and load.unit is not None
-        value = e1rm.round_to_increment(e1rm.convert(load.value, load.unit, unit), increment)
-        pct = round(100 * value / max_for_lift, 1) if max_for_lift else None
-        return _Resolved(value, pct, False)
 
     phases: list[Phase] = []
     rows: list[StationRow] = []
@@ -212,33 +221,69 @@ def build_plan(
     def add(kind: PhaseKind, seconds: int, **info: Any) -> None:
         nonlocal clock
         if seconds > 0:
-            phases.append(Phase(len(phases), kind, clock, seconds, unit=unit, **info))
+            info.setdefault("unit", unit)
+            phases.append(Phase(len(phases), kind, clock, seconds, display_unit=unit, **info))
             clock += seconds
 
-    resolved: list[list[tuple[str, _Resolved, Any]]] = []
+    def load_info(res: Resolved) -> dict[str, Any]:
+        return {
+            "load": res.load,
+            "unit": res.unit,
+            "pct_e1rm": res.pct,
+            "bodyweight": res.bodyweight,
+            "e1rm_source": res.e1rm_source,
+            "default_e1rm": athlete is not None and res.e1rm_source == "circuit",
+            "converted": res.converted,
+        }
+
+    resolved: list[list[tuple[str, Resolved, Any]]] = []
     for s_index, station in enumerate(circuit.station, start=1):
         where = f'station {s_index} "{station.exercise}"'
         movements = station.part or [station]
         entries = []
         for p_index, move in enumerate(movements, start=1):
             spot = f'{where}, part {p_index} "{move.exercise}"' if station.part else where
-            entries.append((spot, resolve(spot, move.lift, move.load), move))
+            res = resolve(move.lift, move.load, table, unit, increment)
+            if isinstance(res, str):
+                if res.startswith("lift"):
+                    source = f"the [e1rm] table of {label}" + (f" or of {athlete_label}" if athlete else "")
+                    res += f"; add {move.lift} = <kg or lb> to {source}"
+                problems.append(Problem(label, spot, res))
+                res = Resolved(None, unit, display_unit=unit)
+            entries.append((spot, res, move))
         resolved.append(entries)
         warnings.extend(_coaching_warnings(label, where, station, entries))
-        for spot, res, move in entries:
+        for p_index, (spot, res, move) in enumerate(entries, start=1):
+            info = load_info(res)
             rows.append(
                 StationRow(
                     station=s_index,
                     part=spot != where,
                     exercise=move.exercise,
-                    load=describe_load(res.load, unit, res.pct, bodyweight=res.bodyweight),
+                    load=describe_load(
+                        res.load,
+                        res.unit,
+                        res.pct,
+                        bodyweight=res.bodyweight,
+                        converted=res.converted,
+                        display_unit=unit,
+                        default_e1rm=info["default_e1rm"],
+                    ),
                     work_s=move.work if station.part else station.set_seconds,
                     rest_s=station.rest,
                     sets=station.sets,
+                    part_no=p_index if station.part else None,
+                    load_value=res.load,
+                    unit=res.unit,
+                    pct_e1rm=res.pct,
+                    bodyweight=res.bodyweight,
+                    e1rm_source=res.e1rm_source,
+                    default_e1rm=info["default_e1rm"],
                 )
             )
     if problems:
         raise InputError(problems)
+    warnings.extend(_circuit_warnings(label, circuit))
 
     add("prepare", circuit.prepare)
     n_stations = len(circuit.station)
@@ -255,9 +300,7 @@ def build_plan(
                         part=p_index if station.part else None,
                         exercise=move.exercise,
                         station_name=station.exercise,
-                        load=res.load,
-                        pct_e1rm=res.pct,
-                        bodyweight=res.bodyweight,
+                        **load_info(res),
                         cadence=move.cadence,
                         target_reps=_target_reps(move, station),
                         cues=tuple(move.cues or station.cues),
@@ -283,6 +326,7 @@ def build_plan(
         phases=tuple(phases),
         athlete=athlete.name if athlete else None,
         warnings=tuple(warnings),
+        athlete_warnings=tuple(athlete_warnings),
         station_rows=tuple(rows),
     )
 
@@ -297,88 +341,54 @@ def _target_reps(move: Any, station: Station) -> int | None:
     return round(cadence * seconds / 60)
 
 
-def describe_load(load: float | None, unit: str, pct: float | None, *, bodyweight: bool = False) -> str:
-    """How a load reads on screen: `30 kg · 30% e1RM`, `32.5 kg`, `bodyweight`, or empty for none."""
-    if bodyweight:
-        return "bodyweight"
-    if load is None:
-        return ""
-    text = f"{e1rm.format_weight(load)} {unit}"
-    return text + (f" · {e1rm.format_weight(pct)}% e1RM" if pct is not None else "")
+def _coaching_warnings(label: str, where: str, station: Station, entries: list[Any]) -> list[str]:
+    """The method's ranges checked as (load, time) pairs, and reps that disagree with the cadence.
 
-
-def _e1rm_table(
-    circuit: Circuit, athlete: Athlete | None, unit: str, label: str, athlete_label: str
-) -> tuple[dict[str, float], list[str]]:
-    """Every lift's e1RM in `unit`: the circuit's values, overridden by the athlete's.
-
-    With a profile, a lift the circuit loads by percentage but the profile lacks falls back to the
-    circuit's value — which is usually an example athlete's — so it is warned about.
+    A percentage load is in range when (percent, set time) falls in either box of `RANGES`; a set with
+    no percentage load (bodyweight, an absolute weight, none) is checked on its time alone. In a complex
+    the time is the whole set's: the parts are done back to back as one set.
     """
-    table: dict[str, float] = {}
-    warnings: list[str] = []
-    problems: list[Problem] = []
-    sources: list[tuple[str, Any, str]] = [(circuit.units, circuit.e1rm, label)]
-    if athlete:
-        sources.append((athlete.units, athlete.e1rm, athlete_label))
-        used = {
-            move.lift
-            for station in circuit.station
-            for move in (station.part or [station])
-            if move.lift and move.load is not None and move.load.kind == "percent"
-        }
-        for lift in sorted(used & set(circuit.e1rm) - set(athlete.e1rm)):
-            warnings.append(
-                str(
-                    Problem(
-                        athlete_label,
-                        f'e1rm "{lift}"',
-                        f"is missing, so the circuit's own value is used; add {lift} = <{athlete.units}> "
-                        "to the profile for loads that fit this athlete",
-                    )
-                )
-            )
-    for source_unit, values, source in sources:
-        for lift, value in values.items():
-            if isinstance(value, (int, float)):
-                estimate = float(value)
-            else:
-                estimate = value.e1rm()
-                if value.reps > e1rm.RELIABLE_TEST_REPS:
-                    warnings.append(
-                        str(
-                            Problem(
-                                label if source == label else source,
-                                f'e1rm "{lift}"',
-                                f"a test set of {value.reps} reps gives an unreliable estimate; "
-                                f"retest with {e1rm.RELIABLE_TEST_REPS} reps or fewer",
-                            )
+    out = []
+    seconds = station.set_seconds
+    time = format_duration(seconds)
+    percent = [(spot, res) for spot, res, move in entries if move.load and move.load.kind == "percent"]
+    for spot, res in percent:
+        if res.pct is None:  # its load could not be computed: that is an error, reported already
+            continue
+        if not any(lo <= res.pct <= hi and t_lo <= seconds <= t_hi for lo, hi, t_lo, t_hi in RANGES):
+            pair = f"{e1rm.format_weight(res.pct)}% e1RM for {time} is {RANGES_HINT}"
+            out.append(str(Problem(label, spot, pair)))
+    if len(percent) < len(entries) and not TIME_RANGE[0] <= seconds <= TIME_RANGE[1]:
+        out.append(str(Problem(label, where, f"a {time} work set is {RANGES_HINT}")))
+    for spot, _res, move in entries:
+        move_s = move.work if station.part else seconds
+        if move.reps is not None and move.cadence is not None:
+            expected = move.cadence * move_s / 60
+            if abs(move.reps - expected) > REPS_TOLERANCE * expected:
+                out.append(
+                    str(
+                        Problem(
+                            label,
+                            spot,
+                            f"reps = {move.reps} disagrees with cadence {move.cadence:g}/min × "
+                            f"{format_duration(move_s)} = {expected:.0f} reps; fix one of them",
                         )
                     )
-            if estimate < MIN_E1RM:
-                # The format allows any weight above 0, but a share of a 1e-300 kg e1RM is infinite.
-                problems.append(
-                    Problem(
-                        label if source == label else source,
-                        f'e1rm "{lift}"',
-                        f"an e1RM of {estimate:.3g} {source_unit} is too light to plan with "
-                        f"(at least {MIN_E1RM:g}); check the value",
-                    )
                 )
-            table[lift] = e1rm.convert(estimate, source_unit, unit)
-    if problems:
-        raise InputError(problems)
-    return table, warnings
+    if station.rest > LONG_REST_S:
+        long_rest = f"a rest of {format_duration(station.rest)} is over 10 minutes; check it"
+        out.append(str(Problem(label, where, long_rest)))
+    return out
 
 
-def _coaching_warnings(label: str, where: str, station: Station, entries: list[Any]) -> list[str]:
+def _circuit_warnings(label: str, circuit: Circuit) -> list[str]:
     out = []
-    if not 80 <= station.set_seconds <= 240:
-        short_or_long = f"a {format_duration(station.set_seconds)} work set is {RANGES_HINT}"
-        out.append(str(Problem(label, where, short_or_long)))
-    for spot, res, _move in entries:
-        if res.pct is not None and not 20 <= res.pct <= 60:
-            out.append(str(Problem(label, spot, f"{e1rm.format_weight(res.pct)}% e1RM is {RANGES_HINT}")))
+    if circuit.round_rest is not None and circuit.round_rest > LONG_REST_S:
+        long_rest = f"round_rest of {format_duration(circuit.round_rest)} is over 10 minutes; check it"
+        out.append(str(Problem(label, "", long_rest)))
+    if circuit.round_rest is not None and circuit.rounds == 1:
+        unused = "round_rest is never used with rounds = 1 (it comes between rounds); remove it or add rounds"
+        out.append(str(Problem(label, "", unused)))
     return out
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from timer.e1rm import convert
 from timer.plan import Phase, Plan
 from timer.session import Pause, Session, Skip
 
@@ -27,10 +28,11 @@ class SetLine:
 
     @property
     def volume(self) -> float:
-        """Load × reps (0 for bodyweight or unknown reps)."""
+        """Load × reps in the plan's units (0 for plain bodyweight or unknown reps; the added weight of
+        "bw + 10 kg"). An absolute load written in the other unit is converted, not rounded."""
         if self.phase.load is None or self.reps is None:
             return 0.0
-        return self.phase.load * self.reps
+        return convert(self.phase.load, self.phase.unit, self.phase.display_unit) * self.reps
 
 
 @dataclass(frozen=True)

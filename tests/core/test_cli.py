@@ -40,7 +40,8 @@ def test_check_prints_warnings_and_still_exits_0(write_toml, capsys) -> None:
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("OK Good")
     assert (
-        out[1] == f'  warning: {path}: station 1 "Squat": 70% e1RM is outside the strength-endurance ranges: '
+        out[1]
+        == f'  warning: {path}: station 1 "Squat": 70% e1RM for 3:00 is outside the strength-endurance ranges: '
         "20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s"
     )
 
@@ -108,7 +109,7 @@ def test_plan_json(write_toml, capsys) -> None:
 
 def test_plan_with_an_athlete_profile(write_toml, capsys) -> None:
     circuit = write_toml(GOOD)
-    athlete = write_toml('name = "Ann"\n[e1rm]\nsquat = 150\n', "ann.toml")
+    athlete = write_toml('name = "Ann"\nunits = "kg"\n[e1rm]\nsquat = 150\n', "ann.toml")
     assert main(["plan", str(circuit), "--athlete", str(athlete), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["phases"][1]["load"] == 45.0
 
@@ -205,6 +206,6 @@ def test_output_to_an_ascii_terminal_does_not_crash(tmp_path: Path) -> None:
 
 def test_check_reads_the_profile_once_and_names_it(write_toml, capsys) -> None:
     circuit = write_toml(GOOD)
-    profile = write_toml('name = "Ann"\nunit = "lb"\n', "ann.toml")
+    profile = write_toml('name = "Ann"\nunits = "lb"\nunit = "lb"\n', "ann.toml")
     assert main(["check", str(circuit), str(circuit), "--athlete", str(profile)]) == 1
     assert capsys.readouterr().err == f'{profile}: unknown key "unit" (did you mean "units"?)\n'

@@ -26,6 +26,23 @@ from timer.durations import format_duration, parse_duration
         (150.0, 150),
         (0, 0),
         ("0:00", 0),
+        # the spellings coaches write
+        ("3 min", 180),
+        ("3min", 180),
+        ("3 MIN", 180),
+        ("3 minutes", 180),
+        ("150 sec", 150),
+        ("150 s", 150),
+        ("150 seconds", 150),
+        ("2m 30s", 150),
+        ("2 min 30 sec", 150),
+        ("90S", 90),
+        ("2M30S", 150),
+        ("2.5 min", 150),
+        ("0.5m", 30),
+        ("0.1 min", 6),
+        ("1.5h", 5400),
+        ("1 hour", 3600),
     ],
 )
 def test_parses_every_form(text: object, seconds: int) -> None:
@@ -50,6 +67,15 @@ def test_parses_every_form(text: object, seconds: int) -> None:
         (True, "is not a duration"),
         ([1, 2], "is not a duration"),
         ("9" * 500, "is not a duration"),
+        ("2.51 min", '"2.51 min" is 150.6 s; a duration is whole seconds'),
+        ("1.5s", "is 1.5 s; a duration is whole seconds"),
+        ("1 50", "is not a duration"),
+        ("min", "is not a duration"),
+        ("3 mins 2", "is not a duration"),
+        (
+            "\u0663:\u0660\u0660",
+            "is not a duration",
+        ),  # Arabic-Indic digits: not what a coach typed on purpose
     ],
 )
 def test_rejects_bad_durations_with_a_hint(value: object, words: str) -> None:

@@ -113,11 +113,9 @@ def test_parts_make_one_work_phase_each_with_their_own_load() -> None:
         (125, "30%", None, 37.5, 30),  # 37.5 exactly
         (110, "30%", 5, 35.0, 30),  # 33 → nearest 5 is 35
         (100, "32.5 kg", None, 32.5, 32.5),
-        (100, "31 kg", None, 30.0, 30),
-        (100, "70 lb", None, 32.5, 32.5),  # 31.75 kg → 32.5
     ],
 )
-def test_loads_are_rounded_to_the_nearest_increment(e1rm, load, increment, expected, pct) -> None:
+def test_percentage_loads_are_rounded_to_the_nearest_increment(e1rm, load, increment, expected, pct) -> None:
     plan = build_plan(
         circuit(
             e1rm={"squat": e1rm},
@@ -157,6 +155,12 @@ def test_a_percentage_needs_an_e1rm_for_its_lift() -> None:
     )
 
 
+def test_a_percentage_needs_an_e1rm_in_the_circuit_or_the_profile() -> None:
+    with pytest.raises(InputError) as info:
+        build_plan(circuit(e1rm={}), Athlete(name="Ann", units="kg"), label="c.toml", athlete_label="a.toml")
+    assert str(info.value).endswith("to the [e1rm] table of c.toml or of a.toml")
+
+
 def test_a_percentage_needs_a_lift() -> None:
     with pytest.raises(InputError, match='load "30%" needs lift'):
         build_plan(circuit(station=[{"exercise": "A", "load": "30%", "work": 120}]))
@@ -189,10 +193,10 @@ def test_coaching_warnings_name_the_ranges() -> None:
     )
     assert plan.warnings == (
         'c.toml: e1rm "test": a test set of 11 reps gives an unreliable estimate; retest with 10 reps or fewer',
-        'c.toml: station 1 "Heavy": 70% e1RM is outside the strength-endurance ranges: 20–40% for 2–4 min, '
-        "or Verkhoshansky's 40–60% for 80–150 s",
-        'c.toml: station 2 "Short": a 0:45 work set is outside the strength-endurance ranges: 20–40% for 2–4 min, '
-        "or Verkhoshansky's 40–60% for 80–150 s",
+        'c.toml: station 1 "Heavy": 70% e1RM for 2:00 is outside the strength-endurance ranges: '
+        "20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s",
+        'c.toml: station 2 "Short": 30% e1RM for 0:45 is outside the strength-endurance ranges: '
+        "20–40% for 2–4 min, or Verkhoshansky's 40–60% for 80–150 s",
     )
 
 
@@ -234,8 +238,10 @@ def test_json_has_the_documented_keys() -> None:
         "load": 30.0,
         "unit": "kg",
         "pct_e1rm": 30.0,
+        "bodyweight": False,
+        "e1rm_source": "circuit",
     }
-    assert data["phases"][3]["load"] is None  # bodyweight
+    assert (data["phases"][3]["load"], data["phases"][3]["bodyweight"]) == (None, True)  # bodyweight
 
 
 def test_summary_line_uses_singular_and_plural() -> None:
@@ -244,7 +250,7 @@ def test_summary_line_uses_singular_and_plural() -> None:
 
 
 def test_a_profile_without_a_lift_the_circuit_loads_is_warned_about() -> None:
-    athlete = Athlete(name="Ann", e1rm={"other": 50})
+    athlete = Athlete(name="Ann", units="kg", e1rm={"other": 50})
     plan = build_plan(circuit(), athlete, label="c.toml", athlete_label="ann.toml")
     assert plan.phases[1].load == 30.0  # the circuit's own 100 kg still gives a load
     assert plan.warnings == (
@@ -254,7 +260,183 @@ def test_a_profile_without_a_lift_the_circuit_loads_is_warned_about() -> None:
 
 
 def test_problems_in_a_profile_name_its_file() -> None:
-    athlete = Athlete(name="Ann", e1rm={"squat": 0.5})
+    athlete = Athlete.model_construct(name="Ann", units="kg", increment=None, e1rm={"squat": 0.5})
     with pytest.raises(InputError) as info:
         build_plan(circuit(), athlete, label="c.toml", athlete_label="ann.toml")
     assert str(info.value).startswith('ann.toml: e1rm "squat": an e1RM of 0.5 kg is too light')
+
+
+def one_station(load: str, work: Any = 120, **athlete: Any) -> Any:
+    """The first work phase of a one-station circuit (100 kg squat e1RM) for an optional athlete."""
+    plan = build_plan(
+        circuit(station=[{"exercise": "A", "lift": "squat", "load": load, "work": work}]),
+        Athlete(**athlete) if athlete else None,
+    )
+    return plan.phases[1]
+
+
+@pytest.mark.parametrize(
+    ("load", "athlete", "text", "json"),
+    [
+        # A fixed implement is the implement: never rounded to the plate step, never converted away.
+        ("16 kg", {}, "16 kg · 16% e1RM", (16, "kg")),
+        ("24 kg", {}, "24 kg · 24% e1RM", (24, "kg")),
+        ("35 lb", {}, "35 lb (15.9 kg) · 15.9% e1RM", (35, "lb")),
+        ("10 kg", {"name": "Bo", "units": "lb"}, "10 kg (22 lb) · 10% e1RM (circuit's e1RM)", (10, "kg")),
+        (
+            "16 kg",
+            {"name": "Bo", "units": "lb", "e1rm": {"squat": 250}},
+            "16 kg (35.3 lb) · 14.1% e1RM",
+            (16, "kg"),
+        ),
+        (
+            "35 lb",
+            {"name": "Bo", "units": "lb", "increment": 10, "e1rm": {"squat": 250}},
+            "35 lb · 14% e1RM",
+            (35, "lb"),
+        ),
+        ("31 kg", {}, "31 kg · 31% e1RM", (31, "kg")),
+    ],
+)
+def test_an_absolute_load_is_the_implement_as_written(load, athlete, text, json) -> None:
+    phase = one_station(load, **athlete)
+    assert phase.load_text() == text
+    assert (phase.to_json()["load"], phase.to_json()["unit"]) == json
+
+
+def test_bodyweight_plus_an_added_weight() -> None:
+    phase = one_station("bw + 10 kg")
+    assert phase.load_text() == "bw + 10 kg"
+    data = phase.to_json()
+    assert (data["load"], data["unit"], data["bodyweight"], data["pct_e1rm"]) == (10, "kg", True, None)
+    assert one_station("bw + 10 kg", name="Bo", units="lb").load_text() == "bw + 10 kg (22 lb)"
+    plain = one_station("bw").to_json()
+    assert (plain["load"], plain["bodyweight"]) == (None, True)
+
+
+@pytest.mark.parametrize(
+    ("athlete", "source", "text"),
+    [
+        ({}, "circuit", "30 kg · 30% e1RM"),  # no profile: the circuit's e1RM is the athlete's own
+        ({"name": "Ann", "units": "kg", "e1rm": {"squat": 150}}, "athlete", "45 kg · 30% e1RM"),
+        (
+            {"name": "Ann", "units": "kg", "e1rm": {"lunge": 50}},
+            "circuit",
+            "30 kg · 30% e1RM (circuit's e1RM)",
+        ),
+    ],
+)
+def test_every_load_knows_where_its_e1rm_comes_from(athlete, source, text) -> None:
+    phase = one_station("30%", **athlete)
+    assert (phase.e1rm_source, phase.load_text(), phase.to_json()["e1rm_source"]) == (source, text, source)
+
+
+def test_a_load_without_an_e1rm_has_no_source() -> None:
+    assert one_station("bw").e1rm_source is None
+    plan = build_plan(circuit(e1rm={}, station=[{"exercise": "A", "load": "16 kg", "work": 120}]))
+    assert (plan.phases[1].e1rm_source, plan.phases[1].pct_e1rm) == (None, None)
+
+
+def test_the_shown_percentage_of_a_rounded_load_is_the_prescribed_one() -> None:
+    phase = one_station("33%")  # 33 kg rounds to 32.5 kg, which is 32.5% of 100 kg
+    assert (phase.load, phase.pct_e1rm, phase.load_text()) == (32.5, 33, "32.5 kg · 33% e1RM")
+
+
+@pytest.mark.parametrize(
+    ("load", "work", "warns"),
+    [
+        ("60%", "4:00", True),
+        ("20%", "1:20", True),
+        ("30%", "3:00", False),
+        ("50%", "2:00", False),
+        ("40%", "1:20", False),  # the edge of Verkhoshansky's box
+        ("40%", "4:00", False),  # the edge of the 20–40% box
+        ("20%", "2:00", False),
+        ("60%", "2:30", False),
+        ("60%", "2:31", True),
+        ("19%", "3:00", True),
+        ("45%", "3:00", True),  # in neither box: too heavy for 3 min, too long for 45%
+        ("bw", "3:00", False),  # bodyweight and absolute loads: time alone
+        ("bw", "1:00", True),
+        ("bw", "4:01", True),
+        ("16 kg", "1:20", False),
+        ("16 kg", "1:19", True),
+    ],
+)
+def test_the_methods_ranges_are_checked_as_pairs(load: str, work: str, warns: bool) -> None:
+    plan = build_plan(circuit(station=[{"exercise": "A", "lift": "squat", "load": load, "work": work}]))
+    assert any("strength-endurance ranges" in w for w in plan.warnings) == warns, plan.warnings
+
+
+def test_a_complex_is_checked_on_the_whole_sets_time() -> None:
+    station = {
+        "exercise": "Complex",
+        "part": [
+            {"exercise": "Step-ups", "load": "bw", "work": 90},
+            {"exercise": "Split squat", "lift": "squat", "load": "30%", "work": 90},
+        ],
+    }
+    assert build_plan(circuit(station=[station])).warnings == ()  # 30% for 3:00
+
+
+@pytest.mark.parametrize(
+    ("station", "extra", "warning"),
+    [
+        (
+            {"cadence": 30, "reps": 60},
+            {},
+            'station 1 "A": reps = 60 disagrees with cadence 30/min × 3:00 = 90 reps; fix one of them',
+        ),
+        ({"cadence": 30, "reps": 81}, {}, None),  # within 10%
+        ({"cadence": 30, "reps": 99}, {}, None),
+        (
+            {"cadence": 30, "reps": 100},
+            {},
+            'station 1 "A": reps = 100 disagrees with cadence 30/min × 3:00 = 90 reps; fix one of them',
+        ),
+        ({"rest": "10:01"}, {}, 'station 1 "A": a rest of 10:01 is over 10 minutes; check it'),
+        ({"rest": "10:00"}, {}, None),
+        ({}, {"rounds": 2, "round_rest": "12:00"}, "round_rest of 12:00 is over 10 minutes; check it"),
+        (
+            {},
+            {"round_rest": "3:00"},
+            "round_rest is never used with rounds = 1 (it comes between rounds); remove it or add rounds",
+        ),
+        ({}, {"rounds": 2, "round_rest": "3:00"}, None),
+    ],
+)
+def test_other_warnings(station: dict, extra: dict, warning: str | None) -> None:
+    data = {"exercise": "A", "lift": "squat", "load": "30%", "work": "3:00", **station}
+    plan = build_plan(circuit(station=[data], **extra), label="c.toml")
+    assert plan.warnings == ((f"c.toml: {warning}",) if warning else ())
+
+
+def test_a_profile_key_close_to_a_lift_of_the_circuit_gets_a_did_you_mean() -> None:
+    athlete = Athlete(name="Ann", units="kg", e1rm={"sqaut": 150, "deadlift": 180})
+    plan = build_plan(circuit(), athlete, label="c.toml", athlete_label="ann.toml")
+    assert plan.warnings == (
+        'ann.toml: e1rm "sqaut": matches no lift of this circuit (did you mean "squat"?); '
+        "the circuit's own e1RM is used for squat",
+        'ann.toml: e1rm "squat": is missing, so the circuit\'s own value is used; add squat = <kg> '
+        "to the profile for loads that fit this athlete",
+    )
+    assert plan.athlete_warnings == plan.warnings  # "deadlift" is far from every lift: no warning
+    assert plan.phases[1].default_e1rm
+
+
+def test_the_station_rows_carry_each_load_for_the_squad_sheet() -> None:
+    plan = build_plan(circuit(), Athlete(name="Bo", units="lb"))
+    row = plan.station_rows[0]
+    assert {
+        k: getattr(row, k)
+        for k in ("station", "part_no", "load_value", "unit", "pct_e1rm", "bodyweight", "e1rm_source")
+    } == {
+        "station": 1,
+        "part_no": None,
+        "load_value": 65.0,
+        "unit": "lb",
+        "pct_e1rm": 30.0,
+        "bodyweight": False,
+        "e1rm_source": "circuit",
+    }
+    assert row.load == "65 lb · 30% e1RM (circuit's e1RM)"

@@ -25,7 +25,7 @@ from timer.circuit.models import (
     parse_load,
     resolved_increment,
 )
-from timer.circuit.reading import load_athlete, load_circuit, read_toml
+from timer.circuit.reading import is_profile, load_athlete, load_circuit, read_toml
 
 __all__ = [
     "DEFAULT_INCREMENT",
@@ -43,6 +43,7 @@ __all__ = [
     "Part",
     "Station",
     "TestSet",
+    "is_profile",
     "json_schema",
     "load_athlete",
     "load_circuit",

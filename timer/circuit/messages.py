@@ -93,6 +93,9 @@ def _describe(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> s
     if kind == "missing":
         if name == "station":
             return "has no [[station]] tables; add at least one"
+        if name == "units" and model is not None and model.__name__ == "Athlete":
+            # Never guessed: a US athlete's 225 (lb) read as kg is 2.2× too heavy.
+            return 'units is missing; add units = "kg" or "lb" (the units of this athlete\'s e1RM values)'
         return f"{name} is missing; add it" if name else "something required is missing"
     if kind == "value_error":
         message = str(ctx.get("error", err["msg"]))

@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from timer import e1rm
-from timer.durations import parse_duration
+from timer.durations import DURATION_PATTERN, parse_duration
 from timer.text import printable
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -45,6 +45,8 @@ _CONTROL_CATEGORIES = ("Cc", "Zl", "Zp")
 # A name needs at least one character that shows: a letter, digit, punctuation or symbol (not only
 # spaces, zero-width or combining characters).
 _VISIBLE_CATEGORIES = ("L", "N", "P", "S")
+# Control characters a coach types by accident, named the way they would name them.
+_SAID = {"\t": "a tab", "\n": "a line break", "\r": "a line break (carriage return)"}
 
 
 def _check_text(value: object, limit: int, *, multiline: bool = False) -> str:
@@ -54,6 +56,8 @@ def _check_text(value: object, limit: int, *, multiline: bool = False) -> str:
         if ch in "\n\t" and multiline:
             continue
         if unicodedata.category(ch) in _CONTROL_CATEGORIES or ch in _BIDI:
+            if ch in _SAID:
+                raise ValueError(f"contains {_SAID[ch]}; remove it (names and cues are one line of text)")
             raise ValueError(f"contains a control character (U+{ord(ch):04X}); remove it")
     if not value.strip():
         raise ValueError("is empty; write a name")
@@ -77,40 +81,116 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def case_free(pattern: str) -> str:
+    """A regular expression matching `pattern` in any case, written with character classes: JSON Schema
+    patterns (ECMA-262) have no portable case-insensitive flag."""
+    return re.sub(r"[a-z]", lambda m: f"[{m.group(0)}{m.group(0).upper()}]", pattern)
+
+
 @dataclass(frozen=True)
 class Load:
     """A station's load as the coach wrote it."""
 
     kind: Literal["percent", "absolute", "bodyweight"]
     value: float | None = None
-    """Percent of e1RM (0–100) or an absolute weight; None for bodyweight."""
+    """Percent of e1RM (0–100), an absolute weight, or the weight added to bodyweight; None for plain
+    bodyweight."""
     unit: str | None = None
-    """For an absolute weight: "kg" or "lb"."""
+    """For an absolute or added weight: "kg" or "lb"."""
 
 
-_LOAD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|kg|kgs|lb|lbs)\s*$", re.IGNORECASE)
+# One source for the load forms: the parser reads them (case-insensitive) and the JSON Schema's pattern is
+# built from the same pieces, so the two cannot drift apart.
+_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+_WEIGHT_UNIT = r"(kgs|kg|lbs|lb)"
+_BODYWEIGHT = r"(?:bodyweight|body weight|bw)"
+_LOAD_FORMS = (
+    rf"{_NUMBER} *% *(?:of *)?(?:e1rm)?",  # "30%", "30 %", "30% e1RM", "30% of e1RM"
+    rf"{_NUMBER} *{_WEIGHT_UNIT}",  # "32.5 kg", "70 lb"
+    _BODYWEIGHT,  # "bodyweight", "bw"
+    rf"{_BODYWEIGHT} *\+ *{_NUMBER} *{_WEIGHT_UNIT}",  # "bw + 10 kg": a vest or a belt
+)
+_PERCENT, _ABSOLUTE, _BW, _BW_PLUS = (re.compile(rf"^ *{form} *$", re.IGNORECASE) for form in _LOAD_FORMS)
+LOAD_PATTERN = "^ *(?:" + "|".join(case_free(re.sub(r"\((?!\?)", "(?:", f)) for f in _LOAD_FORMS) + ") *$"
+"""The JSON Schema pattern of every load form."""
+MAX_WEIGHT = e1rm.MAX_WEIGHT
 
 
 def parse_load(value: object) -> Load:
-    """Read `"30%"`, `"32.5 kg"`, `"70 lb"`, `"bodyweight"` or `"bw"`; ValueError in plain words otherwise."""
-    hint = 'write a percentage of e1RM like "30%", a weight like "32.5 kg" or "70 lb", or "bodyweight"'
+    """Read `"30%"`, `"30% e1RM"`, `"32.5 kg"`, `"70 lb"`, `"bodyweight"`, `"bw"` or `"bw + 10 kg"`;
+    ValueError in plain words otherwise."""
+    hint = (
+        'write a percentage of e1RM like "30%", a weight like "32.5 kg" or "70 lb", '
+        '"bodyweight", or "bw + 10 kg"'
+    )
     if not isinstance(value, str):
         raise ValueError(f"{_show(value)} is not a load ({hint})")
-    if value.strip().lower() in ("bodyweight", "bw", "body weight"):
-        return Load("bodyweight")
-    if value.strip().startswith("-"):
-        raise ValueError(f"{_show(value)} is negative ({hint})")
-    match = _LOAD.match(value) if len(value) < 40 else None
-    if not match:
+    if len(value) > 40:
         raise ValueError(f"{_show(value)} is not a load ({hint})")
-    number, unit = float(match.group(1)), match.group(2).lower()
-    if unit == "%":
-        if not 0 < number <= 100:
+    if _BW.match(value):
+        return Load("bodyweight")
+    if value.strip().startswith("-") or re.search(r"\+ *-", value):
+        raise ValueError(f"{_show(value)} is negative ({hint})")
+    if re.search(r"[0-9],[0-9]", value):
+        raise ValueError(f'{_show(value)} has a comma; use a dot for decimals, like "32.5 kg"')
+    if match := _PERCENT.match(value):
+        number = float(match.group(1))
+        if number == 0:
+            raise ValueError(f"{_show(value)} is 0%; a load must be more than 0% of e1RM")
+        if number > 100:
             raise ValueError(f"{_show(value)} is outside 0–100% of e1RM")
         return Load("percent", number)
-    if number <= 0 or number > 2000:
-        raise ValueError(f"{_show(value)} is not a usable weight (more than 0, at most 2000)")
-    return Load("absolute", number, "kg" if unit.startswith("kg") else "lb")
+    kind: Literal["absolute", "bodyweight"] = "absolute"
+    match = _ABSOLUTE.match(value)
+    if match is None and (match := _BW_PLUS.match(value)):
+        kind = "bodyweight"
+    if match is None:
+        raise ValueError(f"{_show(value)} is not a load ({hint})")
+    number, unit = float(match.group(1)), match.group(2).lower()
+    if number <= 0 or number > MAX_WEIGHT:
+        raise ValueError(f"{_show(value)} is not a usable weight (more than 0, at most {MAX_WEIGHT:g})")
+    return Load(kind, number, "kg" if unit.startswith("kg") else "lb")
+
+
+def units_name(value: object) -> str:
+    """ "kg" or "lb", however a coach capitalises it ("KG", "Kg", "lbs", "LB")."""
+    if isinstance(value, str) and value.strip().lower() in ("kg", "kgs", "lb", "lbs"):
+        return value.strip().lower()[:2]
+    raise ValueError(f'must be "kg" or "lb", not {_show(value)}')
+
+
+_FORMULAS = ("epley", "brzycki", "lander", "lombardi", "mayhew", "oconner", "wathan")
+_FORMULA_SPELLINGS = {"oconnor": "oconner"}
+
+
+def formula_name(value: object) -> str:
+    """A formula's name in any case, with or without the apostrophe ("O'Connor" is O'Conner)."""
+    if isinstance(value, str):
+        name = re.sub(r"[\s'\u2019_-]", "", value.lower())
+        name = _FORMULA_SPELLINGS.get(name, name)
+        if name in _FORMULAS:
+            return name
+    raise ValueError(f"must be one of {', '.join(_FORMULAS)}, not {_show(value)}")
+
+
+def _whole(low: int, high: int) -> Any:
+    """A whole number from `low` to `high`; `10.0` counts (TOML writes what a spreadsheet pastes)."""
+
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"must be a whole number, not {_show(value)}")
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError(f"must be a whole number, not {_show(value)}")
+        number = int(value)
+        if number < low:
+            raise ValueError(f"must be at least {low}, not {_show(value)}")
+        if number > high:
+            raise ValueError(f"must be at most {high}, not {_show(value)}")
+        return number
+
+    return Annotated[
+        int, PlainValidator(check), WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})
+    ]
 
 
 def _duration(value: object) -> int:
@@ -126,20 +206,39 @@ def _duration(value: object) -> int:
     return seconds
 
 
-_DURATION_SCHEMA = {
-    "anyOf": [
-        {"type": "string", "pattern": r"^(\d+:[0-5]\d(:[0-5]\d)?|(\d+h)?(\d+m)?(\d+s)?|\d+)$"},
-        {"type": "integer", "minimum": 0, "maximum": MAX_PHASE_S},
-    ],
-    "examples": ["2:30", "90s", "2m30s", 150],
-}
-Duration = Annotated[int, PlainValidator(_duration), WithJsonSchema(_DURATION_SCHEMA)]
-"""Whole seconds; written "M:SS", "H:MM:SS", "90s", "2m", "2m30s" or a plain number of seconds."""
+def _work(value: object) -> int:
+    seconds = _duration(value)
+    if seconds == 0:
+        raise ValueError("is 0 s; a timed set needs at least 1 second")
+    return seconds
+
+
+def _duration_schema(least: int) -> dict[str, Any]:
+    text: dict[str, Any] = {"type": "string", "pattern": DURATION_PATTERN}
+    if least:
+        # At least one digit other than 0: "0:00", "0s" and "0 min" are no work.
+        text = {"allOf": [text, {"pattern": "[1-9]"}]}
+    return {
+        "anyOf": [text, {"type": "integer", "minimum": least, "maximum": MAX_PHASE_S}],
+        "examples": ["2:30", "90s", "2m30s", "3 min", 150],
+    }
+
+
+Duration = Annotated[int, PlainValidator(_duration), WithJsonSchema(_duration_schema(0))]
+"""Whole seconds; written "M:SS", "H:MM:SS", "90s", "2m30s", "3 min" or a plain number of seconds."""
+WorkDuration = Annotated[int, PlainValidator(_work), WithJsonSchema(_duration_schema(1))]
+"""A duration of at least 1 second."""
 
 LoadField = Annotated[
     Load,
     PlainValidator(parse_load),
-    WithJsonSchema({"type": "string", "examples": ["30%", "32.5 kg", "70 lb", "bodyweight", "bw"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LOAD_PATTERN,
+            "examples": ["30%", "30% e1RM", "32.5 kg", "16 kg", "70 lb", "bodyweight", "bw", "bw + 10 kg"],
+        }
+    ),
 ]
 Name = Annotated[
     str,
@@ -156,8 +255,23 @@ Notes = Annotated[
     PlainValidator(lambda v: _check_text(v, MAX_NOTES, multiline=True)),
     WithJsonSchema({"type": "string", "maxLength": MAX_NOTES}),
 ]
-Units = Literal["kg", "lb"]
-Formula = Literal["epley", "brzycki", "lander", "lombardi", "mayhew", "oconner", "wathan"]
+Units = Annotated[
+    str,
+    PlainValidator(units_name),
+    WithJsonSchema(
+        {"type": "string", "pattern": "^ *" + case_free("(?:kgs?|lbs?)") + " *$", "examples": ["kg", "lb"]}
+    ),
+]
+Formula = Annotated[
+    str,
+    PlainValidator(formula_name),
+    WithJsonSchema({"type": "string", "pattern": "^[\\sA-Za-z'\u2019_-]+$", "examples": list(_FORMULAS)}),
+]
+# Whole numbers: `10.0` is accepted as 10 (a spreadsheet pastes it so).
+TestReps = _whole(1, e1rm.MAX_TEST_REPS)
+Reps = _whole(1, 1000)
+Sets = _whole(1, 20)
+Rounds = _whole(1, 50)
 LiftKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 
 
@@ -168,9 +282,9 @@ class _Model(BaseModel):
 class TestSet(_Model):
     """A test set the e1RM is estimated from."""
 
-    weight: float = Field(gt=0, le=2000, allow_inf_nan=False, strict=True)
-    """Weight lifted, in the file's units."""
-    reps: int = Field(ge=1, le=e1rm.MAX_TEST_REPS, strict=True)
+    weight: float = Field(ge=1, le=MAX_WEIGHT, allow_inf_nan=False, strict=True)
+    """Weight lifted, in the file's units (at least 1: lighter is a typo)."""
+    reps: TestReps
     """Reps done (1–12; estimates get unreliable above 10)."""
     formula: Formula = "epley"
     """Which e1RM formula to use."""
@@ -180,7 +294,8 @@ class TestSet(_Model):
         return e1rm.estimate(self.weight, self.reps, self.formula)
 
 
-E1rmValue = Annotated[float, Field(gt=0, le=2000, allow_inf_nan=False, strict=True)] | TestSet
+E1rmValue = Annotated[float, Field(ge=1, le=MAX_WEIGHT, allow_inf_nan=False, strict=True)] | TestSet
+"""An e1RM (at least 1 kg or lb: lighter is a typo, and shares of it overflow) or a test set."""
 
 
 class _Movement(_Model):
@@ -190,7 +305,7 @@ class _Movement(_Model):
     """"30%" of the lift's e1RM, "32.5 kg" / "70 lb", or "bodyweight" / "bw"."""
     cadence: float | None = Field(default=None, gt=0, le=200, allow_inf_nan=False, strict=True)
     """Target reps per minute (drives the metronome)."""
-    reps: int | None = Field(default=None, ge=1, le=1000, strict=True)
+    reps: Reps | None = None
     """Target reps for the set."""
     cues: list[Cue] = Field(default_factory=list, max_length=10)
     """Coaching reminders shown during the set."""
@@ -201,7 +316,7 @@ class Part(_Movement):
 
     exercise: Name
     """What the athlete does."""
-    work: Duration
+    work: WorkDuration
     """How long this part lasts."""
 
 
@@ -210,11 +325,11 @@ class Station(_Movement):
 
     exercise: Name
     """The exercise (or the complex's name)."""
-    work: Duration | None = None
+    work: WorkDuration | None = None
     """Length of each timed set; with parts, the sum of the parts (may be left out)."""
     rest: Duration = 0
     """Rest after each set of this station."""
-    sets: int = Field(default=1, ge=1, le=20, strict=True)
+    sets: Sets = 1
     """Consecutive sets of this station before moving on."""
     part: list[Part] = Field(default_factory=list, max_length=20)
     """Movements done one after another inside each set."""
@@ -254,12 +369,12 @@ class Circuit(_Model):
     notes: Notes | None = None
     """Anything the athlete should read before starting."""
     units: Units = "kg"
-    """Units for e1RM values and loads."""
+    """Units for e1RM values and loads: "kg" (the default) or "lb"."""
     increment: float | None = Field(default=None, ge=0.01, le=100, allow_inf_nan=False, strict=True)
     """Loads round to the nearest multiple of this; 2.5 for kg, 5 for lb when left out."""
     prepare: Duration = 10
     """Get-ready countdown before the first set."""
-    rounds: int = Field(default=1, ge=1, le=50, strict=True)
+    rounds: Rounds = 1
     """Times through all stations."""
     round_rest: Duration | None = None
     """Rest between rounds, in place of the last station's rest."""
@@ -274,19 +389,26 @@ class Athlete(_Model):
 
     name: Name
     """The athlete's name."""
-    units: Units = "kg"
-    """Units of the e1RM values; loads are shown in these units."""
+    units: Units
+    """Units of the e1RM values and of every percentage load: "kg" or "lb" (required, never guessed)."""
     increment: float | None = Field(default=None, ge=0.01, le=100, allow_inf_nan=False, strict=True)
     """Loads round to the nearest multiple of this; 2.5 for kg, 5 for lb when left out."""
     e1rm: dict[LiftKey, E1rmValue] = Field(default_factory=dict)
     """Estimated 1RM per lift: a number, or a test set { weight, reps, formula }."""
 
 
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a circuit file, for editors with TOML schema support."""
-    schema = Circuit.model_json_schema()
+def json_schema(*, profile: bool = False) -> dict[str, Any]:
+    """The JSON Schema of a circuit file (or of an athlete profile), for editors with TOML schema support.
+
+    Every file `check` accepts validates against it; it is looser only where a pattern cannot say the
+    rule (a duration over 60 minutes written as text, a percentage over 100).
+    """
+    schema = (Athlete if profile else Circuit).model_json_schema()
+    # pydantic describes the [e1rm] table's keys as patternProperties only, which lets any other key
+    # through: a lift name that breaks the pattern is refused by `check`, so by the schema too.
+    schema["properties"]["e1rm"]["additionalProperties"] = False
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "circuit-timer circuit file"
+    schema["title"] = f"circuit-timer {'athlete profile' if profile else 'circuit file'}"
     return schema
 
 

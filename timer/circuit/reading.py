@@ -68,9 +68,8 @@ def read_toml(path: Path | str) -> dict[str, Any]:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         where = f"line {match.group(1)}" if match else ""
-        detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-        detail = detail[0].lower() + detail[1:] if detail else "syntax error"
-        raise fail(f"TOML syntax error: {detail} (check quotes, = signs and [brackets])", where) from None
+        line = text.splitlines()[int(match.group(1)) - 1] if match else ""
+        raise fail(_syntax_error(message, line), where) from None
     except RecursionError:
         raise fail("is nested too deeply to be a circuit file") from None
     except ValueError:  # an integer of more than 4300 digits: Python refuses to convert it
@@ -78,6 +77,29 @@ def read_toml(path: Path | str) -> dict[str, Any]:
     if _depth(data) > MAX_DEPTH:
         raise fail("is nested too deeply to be a circuit file")
     return data
+
+
+_CURLY_QUOTES = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+
+
+def _syntax_error(message: str, line: str) -> str:
+    """tomllib's message, said for a coach: what is wrong on the line and how to write it instead."""
+    if any(q in line for q in _CURLY_QUOTES):
+        # Word processors and phone keyboards turn "..." into “...”, which TOML does not read as quotes.
+        return 'uses curly quotes (\u201c \u201d or \u2018 \u2019); write straight quotes ("...") instead'
+    if message.startswith("Cannot overwrite a value"):
+        key = re.match(r'\s*([A-Za-z0-9_.\-"\' ]+?)\s*=', line)
+        named = f'key "{printable(key.group(1).strip())[:40]}"' if key else "a key"
+        return f"{named} is given twice; keep one of them"
+    declared = re.match(r"Cannot declare \((.*)\) twice", message)
+    if declared:
+        table = ".".join(part.strip(" '\"") for part in declared.group(1).split(",") if part.strip())
+        if table in ("station", "station.part"):
+            return f"[{table}] is written twice; use [[{table}]] (double brackets) for a list of them"
+        return f"the table [{printable(table)[:40]}] is written twice; merge the two into one"
+    detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+    detail = detail[0].lower() + detail[1:] if detail else "syntax error"
+    return f"TOML syntax error: {detail} (check quotes, = signs and [brackets])"
 
 
 def _depth(data: Any) -> int:
@@ -93,16 +115,38 @@ def _depth(data: Any) -> int:
     return deepest
 
 
+def is_profile(data: dict[str, Any]) -> bool:
+    """An athlete profile has an [e1rm] table and no stations; a circuit has stations."""
+    return "station" not in data and "e1rm" in data
+
+
 def load_circuit(path: Path | str) -> Circuit:
     """Read and validate a circuit file; InputError with every problem found."""
     data = read_toml(path)
-    return _validate(Circuit, data, printable(str(path)))
+    label = printable(str(path))
+    if is_profile(data):
+        raise InputError(
+            [Problem(label, "", "is an athlete profile, not a circuit; give it with --athlete PROFILE")]
+        )
+    return _validate(Circuit, data, label)
 
 
 def load_athlete(path: Path | str) -> Athlete:
     """Read and validate an athlete profile; InputError with every problem found."""
     data = read_toml(path)
-    return _validate(Athlete, data, printable(str(path)))
+    label = printable(str(path))
+    if "station" in data:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    "",
+                    "is a circuit file, not an athlete profile; --athlete takes a profile "
+                    '(name, units and [e1rm], like name = "Ann", units = "kg")',
+                )
+            ]
+        )
+    return _validate(Athlete, data, label)
 
 
 def _validate(model: type[_Model], data: dict[str, Any], label: str) -> Any:

@@ -193,6 +193,7 @@ class SessionLog:
                 load=phase.load,
                 unit=phase.unit,
                 pct_e1rm=phase.pct_e1rm,
+                e1rm_source=phase.e1rm_source,
                 target_s=phase.duration_s,
                 started_t=self._shift(started_t),
                 ended_t=self._shift(ended_t),

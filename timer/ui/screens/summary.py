@@ -234,12 +234,13 @@ class SummaryScreen(Screen[None]):
 
 
 def _short_load(phase: Phase) -> str:
-    """`35 kg`, `bw` or `—`: the summary's narrow load column."""
-    if phase.bodyweight:
+    """`35 kg`, `bw`, `bw+10 kg` or `—`: the summary's narrow load column."""
+    if phase.bodyweight and phase.load is None:
         return "bw"
     if phase.load is None:
         return "—"
-    return f"{e1rm.format_weight(phase.load)} {phase.unit}"
+    weight = f"{e1rm.format_weight(phase.load)} {phase.unit}"
+    return f"bw+{weight}" if phase.bodyweight else weight
 
 
 def _count(n: int, word: str) -> str:
