@@ -282,3 +282,132 @@ def test_list_entries_are_named_in_the_singular(write_toml) -> None:
     assert errors_of(write_toml, text) == [
         'station 1 "Quarter squat": cue 2 is 90 characters long; the limit is 80'
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('load = "30%"', 'load = "30% e1RM"'),
+        ('load = "30%"', 'load = "30 %"'),
+        ('load = "30%"', 'load = "30% of e1RM"'),
+        ('work = "3:00"', 'work = "3 min"'),
+        ('work = "3:00"', 'work = "3min"'),
+        ('work = "3:00"', 'work = "180 sec"'),
+        ('work = "3:00"', 'work = "180 s"'),
+        ('work = "3:00"', 'work = "2m 60s"'),
+        ('work = "3:00"', 'work = "180S"'),
+        ('rest = "1:30"', 'rest = "1.5 min"'),
+        ('rest = "1:30"', 'rest = "90S"'),
+        ('rest = "1:30"', 'rest = "1m 30s"'),
+        ('units = "kg"', 'units = "KG"'),
+        ('units = "kg"', 'units = "Kg"'),
+        ('units = "kg"', 'units = "kgs"'),
+        ("rounds = 2", "rounds = 2.0"),
+        ("reps = 10 }", "reps = 10.0 }"),
+        ("reps = 10 }", 'reps = 10, formula = "epley" }'),
+        ("reps = 10 }", 'reps = 10, formula = "Epley" }'),
+    ],
+)
+def test_spellings_coaches_write_mean_the_same(write_toml, old: str, new: str) -> None:
+    assert load_circuit(write_toml(sub(old, new))) == load_circuit(write_toml(VALID))
+
+
+@pytest.mark.parametrize(
+    ("spelling", "units"), [("lbs", "lb"), ("LB", "lb"), ("Lbs", "lb"), ("lb", "lb"), ("KG", "kg")]
+)
+def test_units_in_any_case(write_toml, spelling: str, units: str) -> None:
+    assert load_circuit(write_toml(sub('units = "kg"', f'units = "{spelling}"'))).units == units
+
+
+@pytest.mark.parametrize("spelling", ["oconnor", "o'connor", "O'Conner", "OCONNER", "o-conner"])
+def test_oconner_however_it_is_spelled(write_toml, spelling: str) -> None:
+    circuit = load_circuit(write_toml(sub("reps = 10 }", f'reps = 10, formula = "{spelling}" }}')))
+    assert circuit.e1rm["lunge"].formula == "oconner"
+    assert circuit.e1rm["lunge"].e1rm() == 50.0  # 40 × (1 + 0.025 × 10)
+
+
+def test_whole_floats_count_as_whole_numbers(write_toml) -> None:
+    text = sub('rest = "1:30"', 'rest = "1:30"\nsets = 3.0\ncadence = 20\nreps = 60.0')
+    station = load_circuit(write_toml(text)).station[0]
+    assert (station.sets, station.reps) == (3, 60)
+    assert isinstance(station.sets, int) and isinstance(station.reps, int)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            sub('load = "30%"', 'load = "32,5 kg"'),
+            'station 1 "Quarter squat": load "32,5 kg" has a comma; use a dot for decimals, like "32.5 kg"',
+        ),
+        (
+            sub('load = "30%"', 'load = "0%"'),
+            'station 1 "Quarter squat": load "0%" is 0%; a load must be more than 0% of e1RM',
+        ),
+        (
+            sub('work = "3:00"', 'work = "2:75"'),
+            'station 1 "Quarter squat": work "2:75" is not a duration (use M:SS, like 2:30, or seconds, like 90s)',
+        ),
+        (
+            sub('work = "3:00"', 'work = "2.51 min"'),
+            'station 1 "Quarter squat": work "2.51 min" is 150.6 s; a duration is whole seconds (use M:SS, like 2:30, or seconds, like 90s)',
+        ),
+        (
+            sub('work = "3:00"', 'work = "0 min"'),
+            'station 1 "Quarter squat": work is 0 s; a timed set needs at least 1 second',
+        ),
+        (
+            sub('work = "1:30"\n  [[station.part]]', 'work = "0s"\n  [[station.part]]'),
+            'station 2 "Complex", part 1 "Step-ups": work is 0 s; a timed set needs at least 1 second',
+        ),
+        (
+            sub('name = "Test circuit"', "name = \u201cTest circuit\u201d"),
+            'line 1: uses curly quotes (\u201c \u201d or \u2018 \u2019); write straight quotes ("...") instead',
+        ),
+        (
+            sub('name = "Test circuit"', 'name = "Test\\tcircuit"'),
+            "name contains a tab; remove it (names and cues are one line of text)",
+        ),
+        (
+            sub('work = "3:00"', 'work = "3:00"\nwork = "2:00"'),
+            'line 14: key "work" is given twice; keep one of them',
+        ),
+        (
+            VALID.replace("[[station]]", "[station]", 2),
+            "line 16: [station] is written twice; use [[station]] (double brackets) for a list of them",
+        ),
+        (sub('units = "kg"', 'units = "stones"'), 'units must be "kg" or "lb", not "stones"'),
+        (
+            sub("reps = 10 }", 'reps = 10, formula = "magic" }'),
+            'e1rm "lunge": formula must be one of epley, brzycki, lander, lombardi, mayhew, oconner, wathan, not "magic"',
+        ),
+        (sub("rounds = 2", "rounds = 2.5"), "rounds must be a whole number, not 2.5"),
+        (sub("squat = 100", "squat = 0.5"), 'e1rm "squat": must be at least 1, not 0.5'),
+        (sub("{ weight = 40,", "{ weight = 0.5,"), 'e1rm "lunge": weight must be at least 1, not 0.5'),
+    ],
+)
+def test_slips_are_refused_with_the_exact_problem(write_toml, text: str, expected: str) -> None:
+    assert errors_of(write_toml, text) == [expected]
+
+
+def test_a_profile_needs_its_units(write_toml) -> None:
+    path = write_toml('name = "Cy"\n[e1rm]\nquarter_squat = 225\n', "cy.toml")
+    with pytest.raises(InputError) as info:
+        load_athlete(path)
+    assert (
+        str(info.value)
+        == f'{path}: units is missing; add units = "kg" or "lb" (the units of this athlete\'s e1RM values)'
+    )
+
+
+def test_a_circuit_given_as_a_profile_and_the_other_way_round(write_toml) -> None:
+    circuit = write_toml(VALID)
+    profile = write_toml('name = "Ann"\nunits = "lb"\n[e1rm]\nsquat = 250\n', "ann.toml")
+    with pytest.raises(
+        InputError, match="is a circuit file, not an athlete profile; --athlete takes a profile"
+    ):
+        load_athlete(circuit)
+    with pytest.raises(
+        InputError, match="is an athlete profile, not a circuit; give it with --athlete PROFILE"
+    ):
+        load_circuit(profile)

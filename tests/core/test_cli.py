@@ -209,3 +209,180 @@ def test_check_reads_the_profile_once_and_names_it(write_toml, capsys) -> None:
     profile = write_toml('name = "Ann"\nunits = "lb"\nunit = "lb"\n', "ann.toml")
     assert main(["check", str(circuit), str(circuit), "--athlete", str(profile)]) == 1
     assert capsys.readouterr().err == f'{profile}: unknown key "unit" (did you mean "units"?)\n'
+
+
+SQUAD = """\
+name = "Week 1"
+units = "kg"
+[e1rm]
+quarter_squat = 120
+[[station]]
+exercise = "Quarter squat"
+lift = "quarter_squat"
+load = "30%"
+work = "3:00"
+rest = "1:30"
+[[station]]
+exercise = "Kettlebell swing"
+load = "16 kg"
+work = "2:00"
+rest = "1:30"
+[[station]]
+exercise = "Step-up complex"
+  [[station.part]]
+  exercise = "Step-ups"
+  load = "bw + 10 kg"
+  work = "1:30"
+  [[station.part]]
+  exercise = "Box jumps"
+  load = "bw"
+  work = "1:30"
+"""
+ANN = 'name = "Ann"\nunits = "lb"\n[e1rm]\nquarter_squat = 260\n'
+BO = 'name = "Bo"\nunits = "kg"\n[e1rm]\nquater_squat = 140\n'
+
+
+@pytest.fixture
+def squad(write_toml) -> tuple[str, str, str]:
+    return (
+        str(write_toml(SQUAD, "week1.toml")),
+        str(write_toml(ANN, "ann.toml")),
+        str(write_toml(BO, "bo.toml")),
+    )
+
+
+def test_loads_sheet_a_column_per_athlete_in_their_units(squad, capsys) -> None:
+    circuit, ann, bo = squad
+    assert main(["loads", circuit, "--athlete", ann, "--athlete", bo]) == 0
+    out = capsys.readouterr()
+    assert out.out.splitlines() == [
+        "Week 1: loads for 2 athletes",
+        "#    exercise          Ann (lb)            Bo (kg)",
+        "1    Quarter squat     80 lb · 30%         35 kg · 30% *",
+        "2    Kettlebell swing  16 kg (35.3 lb)     16 kg",
+        "3    Step-up complex",
+        "3.1    Step-ups        bw + 10 kg (22 lb)  bw + 10 kg",
+        "3.2    Box jumps       bw                  bw",
+        "* from the circuit's e1RM: the athlete's profile lacks this lift (add it for loads that fit)",
+    ]
+    # Every profile is checked; its warnings carry the athlete's name.
+    assert out.err.splitlines() == [
+        f'warning: Bo: {bo}: e1rm "quater_squat": matches no lift of this circuit (did you mean "quarter_squat"?); '
+        "the circuit's own e1RM is used for quarter_squat",
+        f'warning: Bo: {bo}: e1rm "quarter_squat": is missing, so the circuit\'s own value is used; '
+        "add quarter_squat = <kg> to the profile for loads that fit this athlete",
+    ]
+
+
+def test_loads_json(squad, capsys) -> None:
+    circuit, ann, bo = squad
+    assert main(["loads", circuit, "--athlete", ann, "--athlete", bo, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["circuit"] == "Week 1"
+    assert [(a["name"], a["file"], a["units"]) for a in data["athletes"]] == [
+        ("Ann", ann, "lb"),
+        ("Bo", bo, "kg"),
+    ]
+    keys = ("station", "part", "exercise", "load", "unit", "pct_e1rm", "bodyweight", "e1rm_source")
+    assert [tuple(row[k] for k in keys) for row in data["athletes"][1]["loads"]] == [
+        (1, None, "Quarter squat", 35.0, "kg", 30.0, False, "circuit"),
+        (2, None, "Kettlebell swing", 16.0, "kg", None, False, None),
+        (3, 1, "Step-ups", 10.0, "kg", None, True, None),
+        (3, 2, "Box jumps", None, "kg", None, True, None),
+    ]
+    assert data["athletes"][0]["loads"][0]["e1rm_source"] == "athlete"
+    assert data["athletes"][0]["loads"][1]["unit"] == "kg"  # the bell as written, for a pound athlete too
+
+
+def test_loads_reports_a_bad_profile_and_still_shows_the_others(squad, write_toml, capsys) -> None:
+    circuit, ann, _bo = squad
+    cy = write_toml('name = "Cy"\n[e1rm]\nquarter_squat = 225\n', "cy.toml")
+    assert main(["loads", circuit, "--athlete", ann, "--athlete", str(cy)]) == 1
+    out = capsys.readouterr()
+    assert (
+        out.err
+        == f'{cy}: units is missing; add units = "kg" or "lb" (the units of this athlete\'s e1RM values)\n'
+    )
+    assert out.out.splitlines()[0] == "Week 1: loads for 1 athlete"
+
+
+def test_loads_needs_an_athlete(squad, capsys) -> None:
+    assert main(["loads", squad[0]]) == 2
+    assert "loads needs at least one --athlete PROFILE" in capsys.readouterr().err
+
+
+def test_check_each_athlete_in_turn(squad, capsys) -> None:
+    circuit, ann, bo = squad
+    assert main(["check", circuit, "--athlete", ann, "--athlete", bo]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "OK Week 1: 1 round × 3 stations, total 11:10 (athlete: Ann)"
+    assert lines[1] == "OK Week 1: 1 round × 3 stations, total 11:10 (athlete: Bo)"
+    assert lines[2].startswith(f'  warning: {bo}: e1rm "quater_squat": matches no lift')
+    assert len(lines) == 4
+
+
+def test_check_a_profile_as_a_file_and_a_circuit_as_a_profile(squad, capsys) -> None:
+    circuit, ann, _bo = squad
+    assert main(["check", ann]) == 0
+    assert capsys.readouterr().out == "OK athlete profile Ann: 1 lift in lb\n"
+    assert main(["check", circuit, "--athlete", circuit]) == 1
+    assert "is a circuit file, not an athlete profile" in capsys.readouterr().err
+    assert main(["plan", ann]) == 1
+    assert (
+        capsys.readouterr().err
+        == f"{ann}: is an athlete profile, not a circuit; give it with --athlete PROFILE\n"
+    )
+
+
+def test_plan_one_per_athlete(squad, capsys) -> None:
+    circuit, ann, bo = squad
+    assert main(["plan", circuit, "--athlete", ann, "--athlete", bo]) == 0
+    out = capsys.readouterr()
+    heads = [line for line in out.out.splitlines() if line.startswith("Week 1:")]
+    assert heads == [
+        "Week 1: 1 round × 3 stations, total 11:10 (athlete: Ann)",
+        "Week 1: 1 round × 3 stations, total 11:10 (athlete: Bo)",
+    ]
+    assert "80 lb · 30% e1RM" in out.out and "35 kg · 30% e1RM (circuit's e1RM)" in out.out
+    assert all(line.startswith("warning: Bo: ") for line in out.err.splitlines())
+
+
+@pytest.mark.parametrize("command", [["plan", "--json"], ["run"]])
+def test_several_athletes_where_one_is_meant_is_a_usage_error(squad, command, capsys) -> None:
+    circuit, ann, bo = squad
+    assert main([command[0], circuit, *command[1:], "--athlete", ann, "--athlete", bo]) == 2
+    err = capsys.readouterr().err
+    assert "takes one --athlete" in err and "loads" in err
+
+
+def test_plan_json_gives_each_loads_source_and_form(squad, capsys) -> None:
+    circuit, ann, _bo = squad
+    assert main(["plan", circuit, "--athlete", ann, "--json"]) == 0
+    work = [p for p in json.loads(capsys.readouterr().out)["phases"] if p["kind"] == "work"]
+    keys = ("load", "unit", "pct_e1rm", "bodyweight", "e1rm_source")
+    assert [tuple(p[k] for k in keys) for p in work] == [
+        (80.0, "lb", 30.0, False, "athlete"),
+        (16.0, "kg", None, False, None),
+        (10.0, "kg", None, True, None),
+        (None, "lb", None, True, None),
+    ]
+
+
+def test_schema_of_profiles(capsys) -> None:
+    assert main(["schema", "--profile"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert set(schema["required"]) == {"name", "units"}
+    assert schema["properties"]["e1rm"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("weight", ["2001", "0.5"])
+def test_e1rm_weight_limits_agree_with_the_file_format(weight: str, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["e1rm", weight, "5"])
+    assert info.value.code == 2
+    assert "must be from 1 to 2000 (kg or lb), as in a file" in capsys.readouterr().err
+
+
+def test_e1rm_takes_the_spellings_a_file_takes(capsys) -> None:
+    assert main(["e1rm", "2000", "1", "--formula", "o'connor", "--units", "LBS"]) == 0
+    assert capsys.readouterr().out.startswith("e1RM: 2000.0 lb (oconner, 2000 lb × 1)")
