@@ -160,6 +160,13 @@ def test_circuit_filter_by_name_or_file_name(
     assert capsys.readouterr().out.startswith("Sessions: 1\n")
     assert history.command(args(path, circuit="runner-strength-endurance")) == 0  # the file's name works too
     assert capsys.readouterr().out.startswith("Sessions: 2\n")  # (both were logged from that path here)
+    for name in (
+        "runner-strength-endurance.toml",
+        "RUNNER-strength-endurance.TOML",
+        "circuits/runner-strength-endurance.toml",
+    ):
+        assert history.command(args(path, circuit=name)) == 0  # with or without .toml, or as the path typed
+        assert capsys.readouterr().out.startswith("Sessions: 2\n"), name
     assert history.command(args(path, circuit="Hill sprints", athlete="Zoe")) == 0
     assert capsys.readouterr().out == (
         'No sessions of circuit "Hill sprints" and athlete "Zoe" in the log.\n'

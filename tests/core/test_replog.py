@@ -145,6 +145,7 @@ def test_round_trip_keeps_every_record_and_field(tmp_path: Path, plan: Plan) -> 
         "app": "circuit-timer 0.1.0",
     }
     assert records[4]["round"] == 1 and records[4]["part"] is None and records[4]["load"] == 35.0
+    assert records[4]["e1rm_source"] == "circuit"  # which e1RM the load came from (None for no e1RM)
     assert records[-1]["total_reps"] == 59  # the correction counts
 
     (s,), problems = read_log(path)

@@ -68,10 +68,15 @@ def _exists(path: Path) -> bool:
 def filter_sessions(
     sessions: Iterable[LoggedSession], *, circuit: str | None = None, athlete: str | None = None
 ) -> list[LoggedSession]:
-    """Sessions of `circuit` (its name or file name, any case) and `athlete` (any case); None keeps all."""
+    """Sessions of `circuit` (its name, or its file name with or without `.toml`, any case) and `athlete`
+    (any case); None keeps all."""
     out = []
     for s in sessions:
-        if circuit and not _same(circuit, s.circuit) and not _same(circuit, _file_stem(s.circuit_path)):
+        if (
+            circuit
+            and not _same(circuit, s.circuit)
+            and not _same(_file_stem(circuit) or circuit, _file_stem(s.circuit_path))
+        ):
             continue
         if athlete and not _same(athlete, s.athlete):
             continue
@@ -84,7 +89,11 @@ def _same(wanted: str, value: str | None) -> bool:
 
 
 def _file_stem(path: str | None) -> str | None:
-    return Path(path).stem if path else None
+    """`week1` for `week1`, `week1.toml` or `circuits/week1.toml`: the file name as a coach types it."""
+    if not path:
+        return None
+    name = Path(path).name
+    return name[: -len(".toml")] if name.lower().endswith(".toml") else name
 
 
 def _nothing_matches(sessions: list[LoggedSession], circuit: str | None, athlete: str | None) -> str:
