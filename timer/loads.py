@@ -22,6 +22,8 @@ from timer.circuit import Athlete, Circuit, Load
 from timer.errors import InputError, Problem
 
 E1rmSource = Literal["athlete", "circuit"]
+DEFAULT_MARK = "(circuit's e1RM)"
+"""Follows a load computed from the circuit's e1RM because the athlete's profile lacks the lift."""
 MIN_E1RM = 1.0
 """An e1RM below this (kg or lb) is a typo, and percentages of it overflow: such a plan is refused."""
 
@@ -207,5 +209,5 @@ def describe_load(
     if pct is not None:
         text += f" · {e1rm.format_weight(pct)}% e1RM"
         if default_e1rm:
-            text += " (circuit's e1RM)"
+            text += f" {DEFAULT_MARK}"
     return text

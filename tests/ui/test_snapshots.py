@@ -123,3 +123,15 @@ def test_summary(snap_compare, make, size) -> None:
     # 30 taps, corrected to 32 in the rest; a 30 s pause; the Step-ups part skipped; the rest left to run
     script = ["enter", 20, *["space"] * 30, 111, "3", "2", "enter", "p", 30, "p", 60, "n", *[120] * 7]
     assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
+
+
+def test_overview_marks_a_load_from_the_circuits_e1rm(snap_compare, write_toml) -> None:
+    """Ann lifts in pounds and her profile lacks the quarter squat: its load comes from the circuit's e1RM
+    and says so; the vest on the split squat is shown as written, with pounds in brackets."""
+    clock = FakeClock()
+    circuit = write_toml(CIRCUIT.replace('load = "bw"', 'load = "bw + 10 kg"'))
+    profile = write_toml('name = "Ann"\nunits = "lb"\n[e1rm]\nsplit_squat = 90\n', "ann.toml")
+    plan = load_plan(str(circuit), str(profile))
+    assert plan.phases[1].load_text() == "80 lb · 30% e1RM (circuit's e1RM)"
+    app = make_app(plan, clock=clock, player=RecordingPlayer(), log=FixedLog(), voice=False, flash_s=0)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=steps(clock))

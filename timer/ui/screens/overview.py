@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
 from timer.durations import format_duration
-from timer.plan import Plan
+from timer.loads import DEFAULT_MARK
+from timer.plan import Plan, StationRow
 from timer.replog.resume import Resume
 from timer.ui.messages import StartSession
 from timer.ui.widgets.field import Field
@@ -85,7 +86,7 @@ class OverviewScreen(Screen[None]):
             table.add_row(
                 "" if row.part else str(station),
                 Text(f"  └ {row.exercise}" if row.part else row.exercise),
-                Text(row.load or "—"),
+                _load_cell(row),
                 format_duration(row.work_s),
                 "" if row.part else format_duration(row.rest_s),
                 "" if row.part else str(row.sets),
@@ -100,3 +101,11 @@ class OverviewScreen(Screen[None]):
     def action_back(self) -> None:
         if self.can_go_back:
             self.dismiss()
+
+
+def _load_cell(row: StationRow) -> Text:
+    """The load as text; a load from the circuit's e1RM (the profile lacks the lift) says so in colour."""
+    text = Text(row.load or "—")
+    if row.default_e1rm:
+        text.highlight_words([DEFAULT_MARK], style="bold yellow")
+    return text
