@@ -386,3 +386,12 @@ def test_e1rm_weight_limits_agree_with_the_file_format(weight: str, capsys) -> N
 def test_e1rm_takes_the_spellings_a_file_takes(capsys) -> None:
     assert main(["e1rm", "2000", "1", "--formula", "o'connor", "--units", "LBS"]) == 0
     assert capsys.readouterr().out.startswith("e1RM: 2000.0 lb (oconner, 2000 lb × 1)")
+
+
+def test_run_refuses_a_profile_without_units_before_any_screen(squad, write_toml, capsys) -> None:
+    cy = write_toml('name = "Cy"\n[e1rm]\nquarter_squat = 225\n', "cy.toml")
+    assert main(["run", squad[0], "--athlete", str(cy)]) == 1
+    assert (
+        capsys.readouterr().err
+        == f'{cy}: units is missing; add units = "kg" or "lb" (the units of this athlete\'s e1RM values)\n'
+    )

@@ -165,6 +165,8 @@ def test_every_spoken_next_phrase_ends_in_time_for_the_countdown() -> None:
         ("45 lb", "lb", "45 pounds"),
         ("32.5 kg", "kg", "32.5 kilos"),
         ("bw", "kg", "bodyweight"),
+        ("bw + 10 kg", "kg", "bodyweight plus 10 kilos"),
+        ("16 kg", "lb", "16 kilos"),  # a bell is said as the coach named it, to a pound athlete too
         (None, "kg", ""),
     ],
 )

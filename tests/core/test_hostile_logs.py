@@ -684,12 +684,18 @@ def test_history_command_on_wild_numbers_and_dates_prints_warnings_not_traceback
 DEEP = [b"[" * 1000, b"[" * 100_000 + b"]" * 100_000, b'{"a": ' * 5000 + b"1" + b"}" * 5000]
 
 
-@pytest.mark.parametrize("deep", DEEP, ids=["printf 1000 brackets", "100000 closed brackets", "nested objects"])
-def test_a_deeply_nested_line_is_damage_not_a_traceback(tmp_path: Path, plan: Plan, good: bytes, deep: bytes) -> None:
+@pytest.mark.parametrize(
+    "deep", DEEP, ids=["printf 1000 brackets", "100000 closed brackets", "nested objects"]
+)
+def test_a_deeply_nested_line_is_damage_not_a_traceback(
+    tmp_path: Path, plan: Plan, good: bytes, deep: bytes
+) -> None:
     """`printf '[%.0s' $(seq 1000) >> log.jsonl` made `history`, `run --log`, `run --resume` and the picker
     die with RecursionError. It is one damaged line: reported by number and skipped, the rest read."""
     path = tmp_path / "log.jsonl"
-    inside = b'{"v": 1, "type": "set", "session": "s", "t": 1, "round": 1, "station": 1, "set": 1, "exercise": '
+    inside = (
+        b'{"v": 1, "type": "set", "session": "s", "t": 1, "round": 1, "station": 1, "set": 1, "exercise": '
+    )
     path.write_bytes(good + deep + b"\n" + inside + deep + b"\n" + good)
     clean = tmp_path / "clean.jsonl"
     clean.write_bytes(good + good)

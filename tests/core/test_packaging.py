@@ -72,3 +72,42 @@ def test_an_installed_copy_finds_its_circuits_away_from_the_checkout(wheel: Path
     count, inside, *rest = done.stdout.splitlines()
     assert int(count) >= 3 and inside == "True"
     assert sum(line.startswith("OK ") for line in rest) == int(count)
+
+
+def test_an_installed_copy_prints_the_squad_load_sheet(wheel: Path, tmp_path: Path) -> None:
+    """`circuit-timer loads` from a fresh install: a bundled circuit, a pound and a kilogram athlete."""
+    target = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "ann.toml").write_text('name = "Ann"\nunits = "lb"\n[e1rm]\nquarter_squat = 260\n')
+    (tmp_path / "bo.toml").write_text('name = "Bo"\nunits = "kg"\n[e1rm]\nquarter_squat = 140\n')
+    code = (
+        "import timer.resources as r, timer.cli as c; "
+        "f = next(p for p in r.bundled_circuits() if p.name == 'runner-strength-endurance.toml'); "
+        "raise SystemExit(c.main(['loads', str(f), '--athlete', 'ann.toml', '--athlete', 'bo.toml']))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Runner strength-endurance A: loads for 2 athletes"
+    assert lines[1].split() == ["#", "exercise", "Ann", "(lb)", "Bo", "(kg)"]
+    assert lines[2].split()[:9] == [
+        "1",
+        "Quarter",
+        "squat",
+        "80",
+        "lb",
+        "·",
+        "30%",
+        "42.5",
+        "kg",
+    ]  # 30% of 260 lb is 78 → 80; of 140 kg, 42 → 42.5
+    assert "the circuit's own value is used" in done.stderr  # Ann and Bo lack the other lifts: said, by name

@@ -117,7 +117,9 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         elif how == 2 and record:
             key = rng.choice(list(record))
             text = json.dumps(record)
-            line = text.replace(f'"{key}": {json.dumps(record[key])}', f'"{key}": {rng.choice(RAW)}', 1).encode()
+            line = text.replace(
+                f'"{key}": {json.dumps(record[key])}', f'"{key}": {rng.choice(RAW)}', 1
+            ).encode()
         elif how == 3:
             line = line[: rng.randrange(len(line) + 1)]  # torn: a fragment, then the next line
             if rng.random() < 0.5 and i + 1 < len(lines):
@@ -170,14 +172,20 @@ def test_each_kind_of_value_in_each_field_reads_the_same(tmp_path: Path, plan: P
     """Every field of every record type set to every odd value, one line at a time."""
     source = good_log().split(b"\n")
     kinds = {json.loads(line)["type"]: json.loads(line) for line in source if line}
-    extra = {"set": ["part", "reps", "target_reps", "load", "ended_by"], "rep": ["n"], "session_end": ["status"]}
+    extra = {
+        "set": ["part", "reps", "target_reps", "load", "ended_by"],
+        "rep": ["n"],
+        "session_end": ["status"],
+    }
     path = tmp_path / "log.jsonl"
     for record in kinds.values():
         for key in [*record, *extra.get(record["type"], [])]:
             for value in [*VALUES, *RAW]:
                 spelt = value if value in RAW else json.dumps(value)
                 text = json.dumps({**record, key: "@@"}).replace('"@@"', spelt)  # type: ignore[arg-type]
-                path.write_bytes(b"\n".join(source[:3]) + b"\n" + text.encode("utf-8", "surrogatepass") + b"\n")
+                path.write_bytes(
+                    b"\n".join(source[:3]) + b"\n" + text.encode("utf-8", "surrogatepass") + b"\n"
+                )
                 assert_same([path])
 
 
