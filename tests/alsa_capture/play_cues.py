@@ -1,7 +1,8 @@
 """Play cues through the real backend choice, one after the other; run by tests/core/test_audio.py in a subprocess.
 
 Usage: python play_cues.py '<json>' with {"cues": [[kind, say-or-null], ...], "voices": {phrase: path},
-"without_simpleaudio": bool}; the last makes `import simpleaudio` fail, so the system player is chosen.
+"without": [module, ...]}; the last makes `import simpleaudio` / `import miniaudio` fail (as when that
+extra is not installed), so the next backend is chosen.
 Prints one JSON line: the player's name and problem, and how long each play() call took.
 Waits for each sound to finish before the next, so each one is its own opening of the ALSA device.
 """
@@ -19,8 +20,8 @@ from timer.cues import Cue
 
 def main() -> None:
     spec = json.loads(sys.argv[1])
-    if spec.get("without_simpleaudio"):
-        sys.modules["simpleaudio"] = None  # type: ignore[assignment]  # `import simpleaudio` raises ImportError
+    for module in spec.get("without", []):
+        sys.modules[module] = None  # type: ignore[assignment]  # `import <module>` raises ImportError
     player = choose_player()
     wait_done = getattr(player, "wait_done", None)  # the real backends have it; bell/off do not
     if wait_done is not None:

@@ -1,10 +1,12 @@
 """Run sessions in real time the way the run screen does, minus Textual; run by tests/e2e/test_cue_timing.py.
 
 Usage: python run_session.py '<json>' with
-    {"sessions": [{"circuit": {...circuit file as JSON...}, "metronome": bool, "skip_silence": float|null}]}
+    {"sessions": [{"circuit": {...circuit file as JSON...}, "metronome": bool, "skip_silence": float|null}],
+     "without": [module, ...]}
+("without": the audio libraries to hide so the player under test is chosen, as in play_cues.py.)
 
 The loop is the run screen's poll (timer/runner.py): read `Session.state(now)`, play every `CueDue`
-through the player `choose_player` picked (simpleaudio here), then sleep `min(wake_in, MAX_WAKE_S) +
+through the player `choose_player` picked (simpleaudio or miniaudio), then sleep `min(wake_in, MAX_WAKE_S) +
 WAKE_SLACK_S` and poll again. Nothing is faked while a cue is coming: the sleep, the engine and the device
 opening are all real.
 
@@ -25,7 +27,7 @@ import sys
 import time
 from typing import Any
 
-from timer.audio import SimpleaudioPlayer, choose_player
+from timer.audio import choose_player
 from timer.circuit import Circuit
 from timer.cues import phase_cues
 from timer.plan import Plan, build_plan
@@ -89,18 +91,21 @@ def run(player: Any, plan: Plan, metronome: bool, skip_silence: float | None) ->
 
 def main() -> None:
     spec = json.loads(sys.argv[1])
+    for module in spec.get("without", []):
+        sys.modules[module] = None  # type: ignore[assignment]  # `import <module>` raises ImportError
     probe_wall = time.time()
     player = choose_player(voice=False)  # spoken phrases have their own recorded test (test_audio)
-    if isinstance(player, SimpleaudioPlayer):
-        player.wait_done()  # the start-up probe
+    wait_done = getattr(player, "wait_done", None)  # the real backends have it
+    if wait_done is not None:
+        wait_done()  # the start-up probe
     runs = []
     for item in spec["sessions"]:
         plan = build_plan(Circuit.model_validate(item["circuit"]))
         runs.append(run(player, plan, bool(item.get("metronome")), item.get("skip_silence")))
-        if isinstance(player, SimpleaudioPlayer):
+        if wait_done is not None:
             # Let the final tone end before the next session's first cue: two openings a few milliseconds
             # apart could start their recorders in either order.
-            player.wait_done()
+            wait_done()
     player.close()
     report = {"name": player.name, "problem": player.problem, "probe_wall": probe_wall, "runs": runs}
     print(json.dumps(report))

@@ -23,11 +23,13 @@ from tests.alsa_capture.support import (
     REPO,
     assert_holds,
     capture_setup,
+    hidden_for,
     recordings,
-    require_alsa,
+    require_backend,
     require_simpleaudio,
     run_script,
 )
+from tests.needs import missing
 from timer import audio
 from timer.audio import BellPlayer, FilePlayer, NullPlayer, Player, RecordingPlayer, choose_player, system
 from timer.cues import Cue
@@ -116,8 +118,10 @@ def sa(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
 
 
 @pytest.fixture
-def no_simpleaudio(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "simpleaudio", None)  # makes `import simpleaudio` raise ImportError
+def no_audio_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neither extra installed: the system players come next."""
+    for module in ("simpleaudio", "miniaudio"):
+        monkeypatch.setitem(sys.modules, module, None)  # makes `import <module>` raise ImportError
 
 
 @pytest.fixture
@@ -151,7 +155,7 @@ def test_simpleaudio_comes_first(sa: types.ModuleType, monkeypatch: pytest.Monke
     assert sa.plays[-1].frames == tone("go")
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 @pytest.mark.parametrize(
     ("found", "backend", "argv"),
     [
@@ -201,7 +205,7 @@ def test_system_players_by_platform(
     assert audio.system_player(platform) == expected
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_on_macos_afplay_plays_the_file(monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]) -> None:
     which_only(monkeypatch, "afplay")
     player = choose_player(platform="darwin")
@@ -226,7 +230,7 @@ def fake_winsound(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, int
     return calls
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_on_windows_winsound_plays_asynchronously(
     monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen], fake_winsound: list[tuple[str | None, int]]
 ) -> None:
@@ -242,7 +246,7 @@ def test_on_windows_winsound_plays_asynchronously(
     player.close()
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_the_whole_chain_simpleaudio_then_a_system_player_then_the_bell_then_off(
     monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
 ) -> None:
@@ -272,6 +276,7 @@ def test_a_broken_simpleaudio_is_reported_and_a_system_player_used(
                 raise OSError("libasound.so.2: cannot open shared object file")
 
     monkeypatch.delitem(sys.modules, "simpleaudio", raising=False)
+    monkeypatch.setitem(sys.modules, "miniaudio", None)  # so the next backend is a system player
     monkeypatch.setattr(sys, "meta_path", [BrokenSimpleaudio(), *sys.meta_path])
     which_only(monkeypatch, "aplay")
     player = choose_player(platform="linux")
@@ -280,7 +285,7 @@ def test_a_broken_simpleaudio_is_reported_and_a_system_player_used(
     player.close()
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_nothing_to_play_with_falls_back_to_the_bell(monkeypatch: pytest.MonkeyPatch) -> None:
     which_only(monkeypatch)
     rings: list[str] = []
@@ -320,7 +325,7 @@ def test_muting_stops_a_sound_that_is_playing(sa: types.ModuleType) -> None:
     assert sa.plays[-1].stopped
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_mute_applies_to_the_bell_and_subprocess_players(
     monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
 ) -> None:
@@ -388,7 +393,7 @@ def test_an_unexpected_backend_error_is_recorded_not_raised(sa: types.ModuleType
 
 
 def test_a_failing_system_player_is_reported_once_and_the_bell_takes_over_until_it_plays_again(
-    no_simpleaudio: None, monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
+    no_audio_library: None, monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
 ) -> None:
     which_only(monkeypatch, "aplay")
     popen.exit_code = 1  # what aplay does without a device
@@ -418,7 +423,7 @@ def test_a_failing_system_player_is_reported_once_and_the_bell_takes_over_until_
     player.close()
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_a_failing_system_player_without_a_bell_leaves_the_flashes(
     monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen]
 ) -> None:
@@ -432,7 +437,7 @@ def test_a_failing_system_player_without_a_bell_leaves_the_flashes(
     player.close()
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_a_stopped_phrase_is_not_a_failure(
     monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen], tmp_path: Path
 ) -> None:
@@ -450,7 +455,7 @@ def test_a_stopped_phrase_is_not_a_failure(
     player.close()
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_a_slow_player_start_never_blocks_play(monkeypatch: pytest.MonkeyPatch) -> None:
     """Spawning a process can take a while on a loaded machine: play() queues it and returns at once."""
     which_only(monkeypatch, "aplay")
@@ -560,7 +565,7 @@ def test_a_more_important_phrase_replaces_the_one_playing(sa: types.ModuleType, 
     assert sa.plays[-1].frames.endswith(b"\x20\x00" * 500)
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_a_subprocess_player_writes_tone_and_phrase_to_one_file(
     monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen], tmp_path: Path
 ) -> None:
@@ -588,7 +593,7 @@ def test_voices_added_again_replace_the_old_ones(sa: types.ModuleType, tmp_path:
     assert sa.plays[-1].frames == b"\x02\x00" * 100
 
 
-@pytest.mark.usefixtures("no_simpleaudio")
+@pytest.mark.usefixtures("no_audio_library")
 def test_a_subprocess_player_also_keeps_ticks_off_a_phrase(
     monkeypatch: pytest.MonkeyPatch, popen: type[FakePopen], tmp_path: Path
 ) -> None:
@@ -620,15 +625,20 @@ def capture(tmp_path: Path) -> tuple[Path, Path]:
     return capture_setup(tmp_path)
 
 
-def test_real_playback_through_simpleaudio_is_recorded_by_alsa(capture: tuple[Path, Path]) -> None:
-    require_simpleaudio()
+PADDING_S = {"simpleaudio": 0.1, "miniaudio": None}
+"""Silence allowed after each recorded sound (see `assert_holds`)."""
+
+
+@pytest.mark.parametrize("backend", ["simpleaudio", "miniaudio"])
+def test_real_playback_is_recorded_by_alsa(capture: tuple[Path, Path], backend: str) -> None:
+    require_backend(backend)
     conf, out = capture
     kinds = ["count", "go", "halfway", "stop", "rest10", "part", "round_end", "tick", "final"]
-    spec = {"cues": [[k, None] for k in kinds]}
+    spec = {"cues": [[k, None] for k in kinds], "without": hidden_for(backend)}
     result = run_script("play_cues.py", conf, spec, {"CUE_CAPTURE_DIR": str(out)})
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report == {"name": "sound: simpleaudio", "problem": None, "play_seconds": report["play_seconds"]}
+    assert report == {"name": f"sound: {backend}", "problem": None, "play_seconds": report["play_seconds"]}
     assert result.stderr == ""
     # play() returns at once (a loose bound: CI machines are slow; it is about a millisecond here).
     assert max(report["play_seconds"]) < 0.05
@@ -637,37 +647,40 @@ def test_real_playback_through_simpleaudio_is_recorded_by_alsa(capture: tuple[Pa
     probe, *cues = recorded
     assert probe == bytes(len(probe))  # the probe is silence
     for kind, data in zip(kinds, cues, strict=True):
-        assert_holds(data, tone(kind), kind)
+        assert_holds(data, tone(kind), kind, padding_s=PADDING_S[backend])
 
 
-def test_real_playback_of_spoken_cues(capture: tuple[Path, Path], tmp_path: Path) -> None:
-    require_simpleaudio()
+@pytest.mark.parametrize("backend", ["simpleaudio", "miniaudio"])
+def test_real_playback_of_spoken_cues(capture: tuple[Path, Path], tmp_path: Path, backend: str) -> None:
+    require_backend(backend)
     from timer.voice import render_phrases, voice_available
 
     if not voice_available():
-        message = "no speech tool (espeak-ng) for spoken cues"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("no speech tool for spoken cues (apt-get install espeak-ng)")
     conf, out = capture
     voices = render_phrases(["Halfway", "Round 2 of 3"], tmp_path / "voice")
     assert set(voices) == {"Halfway", "Round 2 of 3"}
     spec = {
         "cues": [["halfway", "Halfway"], ["announce", "Round 2 of 3"], ["tick", None]],
         "voices": {phrase: str(path) for phrase, path in voices.items()},
+        "without": hidden_for(backend),
     }
     result = run_script("play_cues.py", conf, spec, {"CUE_CAPTURE_DIR": str(out)})
     assert result.returncode == 0 and result.stderr == "", result.stderr
     _probe, halfway, announce, tick = recordings(out, 4)
-    assert_holds(halfway, tone("halfway") + GAP + audio.read_frames(voices["Halfway"]), "halfway + phrase")
-    assert_holds(announce, audio.read_frames(voices["Round 2 of 3"]), "announcement")
-    assert_holds(tick, tone("tick"), "tick after the phrase ended")
+    pad = PADDING_S[backend]
+    halfway_sound = tone("halfway") + GAP + audio.read_frames(voices["Halfway"])
+    assert_holds(halfway, halfway_sound, "halfway + phrase", padding_s=pad)
+    assert_holds(announce, audio.read_frames(voices["Round 2 of 3"]), "announcement", padding_s=pad)
+    assert_holds(tick, tone("tick"), "tick after the phrase ended", padding_s=pad)
 
 
-def test_no_device_writes_nothing_to_stderr() -> None:
-    require_simpleaudio()
+@pytest.mark.parametrize("backend", ["simpleaudio", "miniaudio"])
+def test_no_device_writes_nothing_to_stderr(backend: str) -> None:
+    require_backend(backend)
     conf = CAPTURE / "no_device.conf"
-    result = run_script("play_cues.py", conf, {"cues": [["go", None], ["count", None], ["final", None]]}, {})
+    spec = {"cues": [["go", None], ["count", None], ["final", None]], "without": hidden_for(backend)}
+    result = run_script("play_cues.py", conf, spec, {})
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["name"] == "sound: off (no audio device)"
@@ -675,17 +688,12 @@ def test_no_device_writes_nothing_to_stderr() -> None:
     assert result.stderr == ""  # ALSA's "ALSA lib ... Unknown PCM" lines are silenced at the source
 
 
-def test_real_playback_through_aplay_when_simpleaudio_is_missing(capture: tuple[Path, Path]) -> None:
-    """The first fallback on the same real path: aplay in a subprocess, recorded by ALSA, silent on stderr."""
-    if shutil.which("aplay") is None:
-        message = "aplay is not installed (alsa-utils)"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; CI installs it for this test")
-        pytest.skip(message)
-    require_alsa()
+def test_real_playback_through_aplay_without_the_audio_libraries(capture: tuple[Path, Path]) -> None:
+    """The next fallback on the same real path: aplay in a subprocess, recorded by ALSA, silent on stderr."""
+    require_backend("aplay")
     conf, out = capture
     kinds = ["count", "go", "final"]
-    spec = {"cues": [[k, None] for k in kinds], "without_simpleaudio": True}
+    spec = {"cues": [[k, None] for k in kinds], "without": hidden_for("aplay")}
     result = run_script("play_cues.py", conf, spec, {"CUE_CAPTURE_DIR": str(out)})
     assert result.returncode == 0 and result.stderr == "", result.stderr
     report = json.loads(result.stdout)
@@ -698,10 +706,8 @@ def test_real_playback_through_aplay_when_simpleaudio_is_missing(capture: tuple[
 
 
 def test_aplay_without_a_device_says_so_and_writes_nothing_to_stderr() -> None:
-    if shutil.which("aplay") is None:
-        pytest.skip("aplay is not installed (alsa-utils)")
-    require_alsa()
-    spec = {"cues": [["go", None], ["count", None], ["final", None]], "without_simpleaudio": True}
+    require_backend("aplay")
+    spec = {"cues": [["go", None], ["count", None], ["final", None]], "without": hidden_for("aplay")}
     result = run_script("play_cues.py", CAPTURE / "no_device.conf", spec, {})
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)

@@ -5,20 +5,18 @@ at a card that does not exist (tests/alsa_capture/no_device.conf), so the case i
 that has a sound card. Every screen seen from Enter to the summary, and the terminal after the app has
 exited, must be free of ALSA's "ALSA lib ..." lines, a player's complaints, error text and tracebacks;
 the status bar must say what plays instead. Once per backend: simpleaudio, then (with simpleaudio taken
-away) aplay, then (with no system player either) the bell.
+away) miniaudio, then (with both libraries taken away) aplay, then (with no system player either) the bell.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.alsa_capture.support import CAPTURE, alsa_env, require_alsa, require_simpleaudio
+from tests.alsa_capture.support import CAPTURE, alsa_env, require_alsa, require_backend, require_simpleaudio
 
 from .tmux import Terminal, exit_code, shell_recording_exit, tmux_or_skip
 
@@ -97,8 +95,19 @@ def _ever(term: Terminal, text: str) -> bool:
 CASES = [
     # (backend taken away, options for run_app.py, status bar once no device is found, the notice)
     ("simpleaudio", [], "sound: bell (no audio device)", "No audio device found;"),
-    ("aplay", ["--without-simpleaudio"], "sound: bell (no audio device)", "aplay could not play a sound"),
-    ("bell", ["--without-simpleaudio", "--without-system-players"], "sound: bell", None),
+    ("miniaudio", ["--without-simpleaudio"], "sound: bell (no audio device)", "No audio device found;"),
+    (
+        "aplay",
+        ["--without-simpleaudio", "--without-miniaudio"],
+        "sound: bell (no audio device)",
+        "aplay could not play a sound",
+    ),
+    (
+        "bell",
+        ["--without-simpleaudio", "--without-miniaudio", "--without-system-players"],
+        "sound: bell",
+        None,
+    ),
 ]
 
 
@@ -111,12 +120,8 @@ def test_without_a_sound_device_only_the_ui_reaches_the_terminal(
     status: str,
     notice: str | None,
 ) -> None:
-    if backend == "simpleaudio":
-        require_simpleaudio()
-    if backend == "aplay" and shutil.which("aplay") is None:
-        if os.environ.get("CI"):
-            pytest.fail("aplay (alsa-utils) is required on CI")
-        pytest.skip("aplay is not installed")
+    if backend != "bell":
+        require_backend(backend)
     term = start(options)
     _run_to_the_end(term, tmp_path)
     _assert_clean(term)

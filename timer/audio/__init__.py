@@ -2,10 +2,12 @@
 
 Backends, best first (see `choose_player`):
 1. simpleaudio with preloaded WaveObjects (play() returns in about a millisecond, the sound plays on
-   simpleaudio's own thread);
-2. a system player in a subprocess (paplay, pw-play, aplay on Linux; afplay on macOS; winsound on Windows),
+   simpleaudio's own thread; the `simpleaudio` extra, which needs gcc and the ALSA headers to install);
+2. miniaudio (the `audio` extra, a wheel: no compiler), one short-lived device per cue opened by a worker
+   thread (sound reaches the mix ~11 ms after play(), against simpleaudio's ~2 ms);
+3. a system player in a subprocess (paplay, pw-play, aplay on Linux; afplay on macOS; winsound on Windows),
    spawned by a worker thread with every stream sent to /dev/null;
-3. the terminal bell, a callable injected by the UI (visual flashes are the UI's job).
+4. the terminal bell, a callable injected by the UI (visual flashes are the UI's job).
 
 Textual draws its frames on stderr, so nothing here may write to the terminal: ALSA's C-level error lines
 are silenced at the source (`silence_alsa`), subprocess output goes to DEVNULL, and failures are recorded
@@ -17,10 +19,10 @@ each cue to their fallback (the bell, or nothing), so the visual flashes carry o
 
 Where things are: this module holds the `Player` protocol and `choose_player`, and re-exports the rest;
 `base` the rules shared by the real backends (tone + phrase, mute, not talking over a phrase); `simple`
-the simpleaudio player; `system` the subprocess players per platform; `basic` the bell, off and
-recording players; `alsa` the silencing of libasound. To replace something in a test, patch the module
-that reads it (e.g. `timer.audio.system.SYSTEM_PLAYERS`, `timer.audio.alsa.silence_alsa`): rebinding the
-re-exported name here changes nothing the backends see.
+the simpleaudio player; `mini` the miniaudio player; `system` the subprocess players per platform;
+`basic` the bell, off and recording players; `alsa` the silencing of libasound. To replace something in
+a test, patch the module that reads it (e.g. `timer.audio.system.SYSTEM_PLAYERS`,
+`timer.audio.alsa.silence_alsa`): rebinding the re-exported name here changes nothing the backends see.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from timer.audio import alsa
 from timer.audio.alsa import silence_alsa
 from timer.audio.base import VOICE_GAP_S, CuePlayer, Sound, read_frames
 from timer.audio.basic import BellPlayer, NullPlayer, RecordingPlayer
+from timer.audio.mini import MiniaudioPlayer, import_miniaudio
 from timer.audio.simple import SimpleaudioPlayer, import_simpleaudio
 from timer.audio.system import SYSTEM_PLAYERS, FilePlayer, system_player
 from timer.clock import Clock
@@ -45,6 +48,7 @@ __all__ = [
     "VOICE_GAP_S",
     "BellPlayer",
     "FilePlayer",
+    "MiniaudioPlayer",
     "NullPlayer",
     "Player",
     "RecordingPlayer",
@@ -107,7 +111,7 @@ def choose_player(
     probe: bool = True,
     platform: str = sys.platform,
 ) -> Player:
-    """Pick the best working backend once, at start: simpleaudio, a system player, the bell, or nothing.
+    """Pick the best working backend once, at start: simpleaudio, miniaudio, a system player, the bell, none.
 
     Args:
         mute: start muted (`--mute`); `set_muted(False)` brings the sound back.
@@ -120,10 +124,18 @@ def choose_player(
     """
     fallback: Player = BellPlayer(bell) if bell is not None else NullPlayer()
     simpleaudio, broken = import_simpleaudio()
+    miniaudio = None
+    if simpleaudio is None:  # imported only when it will be used: the import costs ~90 ms
+        miniaudio, broken_miniaudio = import_miniaudio()
+        broken = broken or broken_miniaudio
     player: Player
     if simpleaudio is not None:
         player = SimpleaudioPlayer(
             simpleaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice
+        )
+    elif miniaudio is not None:
+        player = MiniaudioPlayer(
+            miniaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice
         )
     elif (found := system_player(platform)) is not None:
         player = FilePlayer(
