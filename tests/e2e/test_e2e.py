@@ -1,4 +1,4 @@
-"""End to end: the real `circuit-timer run` in a tmux pseudo-terminal, read back from the screen.
+"""End to end: the real `circuit-timer run` in a pseudo-terminal, read back from the screen through pyte.
 
 Every wait polls the screen with a deadline; nothing sleeps for a fixed long time.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .tmux import Terminal, exit_code, shell_recording_exit, tmux_or_skip
+from .pyte_terminal import PyteTerminal
 
 CIRCUIT = """
 name = "E2E quick"
@@ -32,15 +32,13 @@ work = "2s"
 
 
 @pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
-    tmux = tmux_or_skip("the end-to-end test")
+def terminal(tmp_path: Path) -> Iterator[tuple[PyteTerminal, Path]]:
     circuit = tmp_path / "quick.toml"
     circuit.write_text(CIRCUIT, encoding="utf-8")
     exe = Path(sys.executable).with_name("circuit-timer")
     command = [str(exe), "run", str(circuit), "--log", str(tmp_path / "log.jsonl"), "--no-voice"]
     env = {**os.environ, "TERM": "xterm-256color"}
-    shell = shell_recording_exit(command, tmp_path)
-    term = Terminal.start(tmux, shell, cwd=tmp_path, env=env, prefix="ct-e2e")
+    term = PyteTerminal(command, cwd=tmp_path, env=env)
     try:
         yield term, tmp_path
     finally:
@@ -51,7 +49,7 @@ def _records(folder: Path) -> list[dict]:
     return [json.loads(line) for line in (folder / "log.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
-def test_run_quit_with_confirmation(terminal: tuple[Terminal, Path]) -> None:
+def test_run_quit_with_confirmation(terminal: tuple[PyteTerminal, Path]) -> None:
     term, folder = terminal
     screen = term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
     assert "E2E quick" in screen and "Wall sit" in screen
@@ -63,13 +61,13 @@ def test_run_quit_with_confirmation(terminal: tuple[Terminal, Path]) -> None:
     term.keys("q")
     term.wait_for(lambda s: "Stop this session?" in s, "the quit question")
     term.keys("y")
-    assert exit_code(folder) == 0
+    assert term.exit_code() == 0
     records = _records(folder)
     assert records[0]["type"] == "session_start"
     assert records[-1]["type"] == "session_end" and records[-1]["status"] == "aborted"
 
 
-def test_run_to_the_summary(terminal: tuple[Terminal, Path]) -> None:
+def test_run_to_the_summary(terminal: tuple[PyteTerminal, Path]) -> None:
     term, folder = terminal
     term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
     term.keys("Enter")
@@ -80,15 +78,15 @@ def test_run_to_the_summary(terminal: tuple[Terminal, Path]) -> None:
     assert "Wall sit" in screen and "Calf raises" in screen
     assert "Log written to" in screen
     term.keys("q")  # at the summary q quits at once
-    assert exit_code(folder) == 0
+    assert term.exit_code() == 0
     assert _records(folder)[-1]["status"] == "completed"
 
 
-def test_keys_after_a_quiet_spell_and_a_lone_escape(terminal: tuple[Terminal, Path]) -> None:
+def test_keys_after_a_quiet_spell_and_a_lone_escape(terminal: tuple[PyteTerminal, Path]) -> None:
     """The input thread sleeps until a key comes (timer/ui/driver.py): keys after a quiet spell still
     arrive, a lone Esc is still told apart from an escape sequence, and quitting does not wait on a
     sleeping thread."""
-    term, folder = terminal
+    term, _folder = terminal
     term.wait_for(lambda s: "Enter to start" in s and "Calf raises" in s, "the overview")
     time.sleep(1.5)  # longer than the driver ticks after input: its thread is now blocked, not polling
     term.keys("?")
@@ -97,4 +95,4 @@ def test_keys_after_a_quiet_spell_and_a_lone_escape(terminal: tuple[Terminal, Pa
     term.keys("Escape")  # alone: only the parser's timeout makes it a key
     term.wait_for(lambda s: "Esc closes" not in s and "Enter to start" in s, "Esc to close the help")
     term.keys("q")
-    assert exit_code(folder, timeout=5) == 0
+    assert term.exit_code(timeout=5) == 0
