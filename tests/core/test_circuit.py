@@ -7,38 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import circuit_text
 from timer.circuit import Load, load_athlete, load_circuit, parse_load
 from timer.errors import InputError
 
-VALID = """\
-name = "Test circuit"
-units = "kg"
-rounds = 2
-
-[e1rm]
-squat = 100
-lunge = { weight = 40, reps = 10 }
-
-[[station]]
-exercise = "Quarter squat"
-lift = "squat"
-load = "30%"
-work = "3:00"
-rest = "1:30"
-
-[[station]]
-exercise = "Complex"
-rest = "1:30"
-  [[station.part]]
-  exercise = "Step-ups"
-  load = "bw"
-  work = "1:30"
-  [[station.part]]
-  exercise = "Split squat"
-  lift = "lunge"
-  load = "35%"
-  work = "1:30"
-"""
+VALID = circuit_text("circuit-valid")
 
 
 def errors_of(write_toml, text: str) -> list[str]:

@@ -9,21 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import circuit_text
 from timer.cli import main
 from timer.resources import bundled_circuits
 
-GOOD = """\
-name = "Good"
-[e1rm]
-squat = 100
-[[station]]
-exercise = "Squat"
-lift = "squat"
-load = "30%"
-work = "3:00"
-rest = "1:30"
-sets = 2
-"""
+GOOD = circuit_text("good")
 
 
 def test_check_ok_line_and_exit_0(write_toml, capsys) -> None:

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO
+from tests.conftest import REPO, circuit_text
 from timer import replog, text
 from timer.circuit import MAX_PROBLEMS, Athlete, Circuit, load_athlete, load_circuit
 from timer.circuit import reading as circuit_module
@@ -30,20 +30,7 @@ from timer.errors import InputError, LogError
 from timer.plan import MAX_WORK_PHASES, build_plan
 from timer.replog import SessionLog, check_writable, prepare_log_path
 
-VALID = """\
-name = "Hostile test"
-prepare = "10s"
-rounds = 2
-[e1rm]
-squat = 100
-[[station]]
-exercise = "Squat"
-lift = "squat"
-load = "30%"
-work = "2:00"
-rest = "1:00"
-cues = ["Chest up"]
-"""
+VALID = circuit_text("hostile-valid")
 ATHLETE = 'name = "Ann"\nunits = "kg"\n[e1rm]\nsquat = 120\n'
 LOADERS: dict[str, Callable[[Path], Any]] = {"circuit": load_circuit, "athlete": load_athlete}
 ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False

@@ -8,56 +8,40 @@ Every wait polls the screen with a deadline; nothing sleeps for a fixed long tim
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tests.needs import need_module
 from tests.perf.ptyrun import PtyProcess
+
+from .screens import PolledScreen
 
 SIZE = (100, 30)
 KEYS = {"Enter": "\r", "Space": " ", "Escape": "\x1b", "Tab": "\t", "C-c": "\x03", "C-z": "\x1a"}
 """tmux key names the tests use, as the bytes a terminal sends; any other key is sent as typed."""
 
 
-class PyteTerminal:
+class PyteTerminal(PolledScreen):
     """`argv` on its own 100×30 pty; its output is fed to a pyte screen; every distinct screen read is kept."""
 
     def __init__(self, argv: Sequence[str], *, cwd: Path, env: Mapping[str, str]) -> None:
+        super().__init__()
         pyte = need_module("pyte", "test")
         width, height = SIZE
         self._screen = pyte.Screen(width, height)
         self._stream = pyte.ByteStream(self._screen)
         self._fed = 0
         self.process = PtyProcess(argv, cols=width, rows=height, env=dict(env), cwd=str(cwd))
-        self.seen: list[str] = []
 
-    def screen(self) -> str:
+    def _capture(self) -> str:
         """The screen now, as lines of text (everything the program wrote so far, interpreted)."""
-        end = self.process.mark()
-        with self.process._lock:
-            data = bytes(self.process.output[self._fed : end])
-        self._fed = end
+        data, self._fed = self.process.output_from(self._fed)
         self._stream.feed(data)
-        text = "\n".join(line.rstrip() for line in self._screen.display)
-        if not self.seen or self.seen[-1] != text:
-            self.seen.append(text)
-        return text
+        return "\n".join(line.rstrip() for line in self._screen.display)
 
     def keys(self, *keys: str) -> None:
         for key in keys:
             self.process.send(KEYS.get(key, key))
-
-    def wait_for(self, found: Callable[[str], bool], what: str, timeout: float = 20.0) -> str:
-        """Poll the screen until `found(screen)`; fail with the last screen after `timeout`."""
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if found(text):
-                return text
-            time.sleep(0.05)
-        raise AssertionError(f"gave up waiting for {what}; the screen was:\n{text}")
 
     def exit_code(self, timeout: float = 20.0) -> int:
         """The program's exit code, once it has ended."""

@@ -14,21 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import circuit_text
+
 from .pyte_terminal import PyteTerminal
 
-CIRCUIT = """
-name = "E2E quick"
-prepare = "2s"
-[[station]]
-exercise = "Wall sit"
-load = "bodyweight"
-work = "3s"
-rest = "2s"
-[[station]]
-exercise = "Calf raises"
-load = "bodyweight"
-work = "2s"
-"""
+CIRCUIT = circuit_text("e2e-quick")
 
 
 @pytest.fixture

@@ -17,17 +17,11 @@ from pathlib import Path
 import pytest
 
 from tests.alsa_capture.support import CAPTURE, alsa_env, require_alsa, require_backend, require_simpleaudio
+from tests.conftest import circuit_text
 
 from .tmux import Terminal, exit_code, shell_recording_exit, tmux_or_skip
 
-CIRCUIT = """
-name = "No device"
-prepare = "2s"
-[[station]]
-exercise = "Wall sit"
-load = "bodyweight"
-work = "3s"
-"""
+CIRCUIT = circuit_text("no-device")
 """5 s: count, count, go, count, count, final (and the start-up probe before them)."""
 
 TIMEOUT_S = 30.0

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import circuit_text
 from tests.e2e.test_signals import PtyRun, of_type, read_records, wait_until
+from tests.ui.uihelp import in_session, started
 from timer.cli import main
 from timer.clock import FakeClock
 from timer.plan import load_plan
@@ -24,30 +26,7 @@ from timer.ui.screens.summary import SummaryScreen
 
 # phases: 0 prepare 0-5 · 1 Squat 5-25 · 2 rest 25-35 · 3 Complex p1 35-45 · 4 p2 45-55 · 5 rest 55-65
 #         6 Lunge 65-85
-THREE = """
-name = "Resume test"
-prepare = "5s"
-[[station]]
-exercise = "Squat"
-load = "bodyweight"
-work = "20s"
-rest = "10s"
-[[station]]
-exercise = "Complex"
-rest = "10s"
-  [[station.part]]
-  exercise = "Step-ups"
-  load = "bodyweight"
-  work = "10s"
-  [[station.part]]
-  exercise = "Split squat"
-  load = "bodyweight"
-  work = "10s"
-[[station]]
-exercise = "Lunge"
-load = "bodyweight"
-work = "20s"
-"""
+THREE = circuit_text("resume")
 
 
 @pytest.fixture
@@ -66,10 +45,7 @@ def first_run(plan, circuit: Path, log: Path, clock: FakeClock) -> CircuitApp:
 
 async def quit_in_complex_part_two(app: CircuitApp, clock: FakeClock) -> None:
     """Squat done with 3 reps, complex part 1 done, quit during part 2 with 1 rep."""
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         for at, taps in ((6, 3), (40, 2), (47, 1)):
             clock.set(1000 + at)
             app.sync()
@@ -125,8 +101,7 @@ async def test_resume_shows_where_and_continues_the_same_session(plan, circuit, 
     point = find_resumable(log, sha256=file_sha256(circuit))
     clock = FakeClock(5000.0)
     app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit, resume=point)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         assert isinstance(app.screen, OverviewScreen)
         text = "\n".join(s.text for s in app.screen._compositor.render_strips())
         assert "Resuming the session" in text and "1 of 3 sets done" in text
@@ -185,10 +160,7 @@ async def test_resume_after_a_completed_session_exits_1(plan, circuit, tmp_path,
     log = tmp_path / "log.jsonl"
     clock = FakeClock()
     app = first_run(plan, circuit, log, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         clock.advance(100)
         app.sync()
         await pilot.pause()
@@ -208,24 +180,7 @@ async def test_resume_of_an_edited_file_says_why(plan, circuit, tmp_path, capsys
 
 # --- kill -9 of the real command, then --resume -----------------------------------------------------------
 
-QUICK = """
-name = "Kill test"
-prepare = "1s"
-[[station]]
-exercise = "Wall sit"
-load = "bodyweight"
-work = "2s"
-rest = "1s"
-[[station]]
-exercise = "Calf raises"
-load = "bodyweight"
-work = "15s"
-rest = "1s"
-[[station]]
-exercise = "Plank"
-load = "bodyweight"
-work = "2s"
-"""
+QUICK = circuit_text("resume-quick")
 
 
 def test_kill_9_mid_set_then_resume(tmp_path: Path) -> None:

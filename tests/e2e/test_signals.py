@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import circuit_text
+from tests.ui.uihelp import started
 from timer.clock import FakeClock
 from timer.plan import load_plan
 from timer.ui import signals
@@ -32,20 +34,7 @@ from timer.ui.screens.help import HelpScreen
 from timer.ui.screens.run import RunScreen
 
 # prepare 1 s, a 20 s set (room to signal mid-set on a slow machine), a rest, a 2 s set.
-LONG_SET = """
-name = "Signal test"
-prepare = "1s"
-[[station]]
-exercise = "Wall sit"
-load = "bodyweight"
-work = "20s"
-rest = "2s"
-reps = 10
-[[station]]
-exercise = "Calf raises"
-load = "bodyweight"
-work = "2s"
-"""
+LONG_SET = circuit_text("long-set")
 
 TIMEOUT_S = 20.0
 EXE = Path(sys.executable).with_name("circuit-timer")
@@ -298,19 +287,7 @@ def test_sigtstp_pauses_and_it_stays_paused_after_sigcont(run_app) -> None:
 # --- the same paths through Pilot -------------------------------------------------------------------------
 
 
-SHORT = """
-name = "Pilot signals"
-prepare = "5s"
-[[station]]
-exercise = "Squat"
-load = "bodyweight"
-work = "20s"
-rest = "10s"
-[[station]]
-exercise = "Step-ups"
-load = "bodyweight"
-work = "20s"
-"""
+SHORT = circuit_text("short")
 
 
 @pytest.fixture
@@ -384,8 +361,7 @@ async def test_ctrl_c_over_the_help_asks(app: CircuitApp, clock: FakeClock) -> N
 
 
 async def test_ctrl_c_outside_a_session_quits(app: CircuitApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert not app.is_running
@@ -421,8 +397,7 @@ async def test_any_other_exit_still_logs_the_end(app: CircuitApp, clock: FakeClo
 
 async def test_enter_pressed_twice_starts_one_session(app: CircuitApp, tmp_path) -> None:
     """Keys sent before the run screen is up (a double press, a pasted newline) start it once."""
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         screen = app.screen
         screen.action_start()
         screen.action_start()

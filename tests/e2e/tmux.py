@@ -11,10 +11,12 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+
+from .screens import PolledScreen
 
 SIZE = (100, 30)
 
@@ -29,12 +31,12 @@ def tmux_or_skip(what: str) -> str:
     return tmux
 
 
-class Terminal:
+class Terminal(PolledScreen):
     """A tmux session on its own socket running one shell command; every distinct screen read is kept."""
 
     def __init__(self, tmux: str, socket: str, name: str = "run") -> None:
+        super().__init__()
         self.tmux, self.socket, self.name = tmux, socket, name
-        self.seen: list[str] = []
 
     @classmethod
     def start(cls, tmux: str, shell: str, *, cwd: Path, env: Mapping[str, str], prefix: str) -> Terminal:
@@ -52,25 +54,11 @@ class Terminal:
         )
         return result.stdout
 
-    def screen(self) -> str:
-        text = self._run("capture-pane", "-p", "-t", self.name)
-        if not self.seen or self.seen[-1] != text:
-            self.seen.append(text)
-        return text
+    def _capture(self) -> str:
+        return self._run("capture-pane", "-p", "-t", self.name)
 
     def keys(self, *keys: str) -> None:
         self._run("send-keys", "-t", self.name, *keys)
-
-    def wait_for(self, found: Callable[[str], bool], what: str, timeout: float = 20.0) -> str:
-        """Poll the screen until `found(screen)`; fail with the last screen after `timeout`."""
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if found(text):
-                return text
-            time.sleep(0.05)
-        raise AssertionError(f"gave up waiting for {what}; the screen was:\n{text}")
 
     def kill(self) -> None:
         subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True, timeout=10)

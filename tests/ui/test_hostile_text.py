@@ -30,7 +30,7 @@ from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.bigdigits import BigDigits
 
-from .uihelp import at, screen_text
+from .uihelp import at, screen_text, started
 
 BIDI_OVERRIDES = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
 CONTROLS = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]] + ["\u2028", "\u2029", *BIDI_OVERRIDES]
@@ -254,8 +254,7 @@ async def walk(plan, size: tuple[int, int], tmp_path: Path) -> tuple[list[tuple]
     clock = FakeClock()
     app = make_app(plan, clock=clock, voice=False, log_path=tmp_path / "log.jsonl", flash_s=0)
     geometry, texts = [], []
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+    async with started(app, size) as pilot:
         assert isinstance(app.screen, OverviewScreen)
         texts.append(screen_text(app))
         await pilot.press("enter")
@@ -298,8 +297,7 @@ async def test_a_long_wide_name_does_not_hide_the_reps_being_typed(hostile_file:
     count typed after it was cut off the screen."""
     clock = FakeClock()
     app = make_app(build_plan(load_circuit(hostile_file)), clock=clock, voice=False, flash_s=0)
-    async with app.run_test(size=(40, 12)) as pilot:
-        await pilot.pause()
+    async with started(app, (40, 12)) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 6)
         await pilot.press("space", "space")
@@ -319,8 +317,7 @@ async def test_markup_in_an_athlete_name_is_literal_on_the_overview(
     athlete.write_text('name = "[@click=app.quit]Ann [/]"\nunits = "kg"\n', encoding="utf-8")
     plan = build_plan(load_circuit(hostile_file), load_athlete(athlete))
     app = make_app(plan, clock=FakeClock(), voice=False)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, (80, 24)) as pilot:
         assert "Athlete: [@click=app.quit]Ann [/]" in screen_text(app)
         await pilot.click("#overview-athlete")
         await pilot.pause()
@@ -334,8 +331,7 @@ async def test_file_names_in_the_picker_are_escaped(tmp_path: Path) -> None:
     (tmp_path / "bad\x1b]0;pwned\x07.toml").write_text('name = "x"\n[[station]]\n', encoding="utf-8")
     (tmp_path / "line\nbreak.toml").write_text(good, encoding="utf-8")
     app = make_app(None, clock=FakeClock(), voice=False, cwd=tmp_path)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await pilot.pause()
+    async with started(app, (140, 30)):
         text = screen_text(app)
         assert "\x1b" not in text and "\x07" not in text
         assert "bad\\u001b]0;pwned\\u0007.toml  cannot be used" in text

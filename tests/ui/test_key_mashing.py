@@ -20,6 +20,7 @@ from textual.app import App
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
+from tests.conftest import circuit_text
 from timer.clock import FakeClock
 from timer.plan import load_plan
 from timer.replog import read_log
@@ -31,40 +32,11 @@ from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.bigdigits import BigDigits
 from timer.ui.widgets.rep_entry import RepEntry
 
-from .uihelp import at, screen_text
+from .uihelp import at, in_session, screen_text, started
 
 # prepare 5; 2 rounds of: squat 20 s x2 sets (rest 10), a complex of two 10 s parts (rest 10), step-ups
 # 15 s; round rest 20 s. About 3 minutes: a few hundred presses with random jumps reach the summary.
-CIRCUIT = """
-name = "Mash"
-prepare = "5s"
-rounds = 2
-round_rest = "20s"
-[e1rm]
-squat = 100
-[[station]]
-exercise = "Squat"
-lift = "squat"
-load = "30%"
-work = "20s"
-rest = "10s"
-sets = 2
-reps = 12
-[[station]]
-exercise = "Complex"
-rest = "10s"
-  [[station.part]]
-  exercise = "Lunge"
-  work = "10s"
-  cadence = 30
-  [[station.part]]
-  exercise = "Hop"
-  work = "10s"
-[[station]]
-exercise = "Step-ups"
-load = "bodyweight"
-work = "15s"
-"""
+CIRCUIT = circuit_text("mash")
 
 RUN_KEYS = [key for binding in RunScreen.BINDINGS for key in binding.key.split(",")]  # type: ignore[union-attr]
 ENTRY_KEYS = [*"0123456789", "backspace", "enter"]
@@ -157,8 +129,7 @@ async def mash_one_app(plan, seed_rng: random.Random, tmp_path: Path, budget: in
     presses = 0
     history: list = []
     size = (80, 24)
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+    async with started(app, size) as pilot:
         assert isinstance(app.screen, OverviewScreen)
         await pilot.press("enter")
         await pilot.pause()
@@ -276,10 +247,7 @@ async def test_resize_to_40x12_and_back_keeps_state_and_time(write_toml, when: s
     plan = load_plan(str(write_toml(CIRCUIT)), None)
     clock = FakeClock()
     app = make_app(plan, clock=clock, voice=False, flash_s=0)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         screen = run_screen(app)
         assert screen is not None
         await at(pilot, clock, 7.3)  # squat, set 1
@@ -328,8 +296,7 @@ async def test_quitting_after_going_back_into_a_finished_set_keeps_it(write_toml
     clock = FakeClock()
     log_path = tmp_path / "log.jsonl"
     app = make_app(plan, clock=clock, voice=False, log_path=log_path, flash_s=0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+    async with started(app, (80, 24)) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 6)
         await pilot.press("space", "space", "space")

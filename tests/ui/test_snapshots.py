@@ -14,39 +14,13 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from tests.conftest import circuit_text
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.plan import load_plan
 from timer.ui.app import CircuitApp, make_app
 
-CIRCUIT = """
-name = "Snapshot circuit"
-notes = "Two stations and a complex, for pictures of every screen."
-prepare = "10s"
-rounds = 2
-round_rest = "1:00"
-[e1rm]
-quarter_squat = 120
-[[station]]
-exercise = "Quarter squat"
-lift = "quarter_squat"
-load = "30%"
-work = "2:00"
-rest = "1:00"
-cadence = 20
-cues = ["Tall posture", "Quick, quiet feet"]
-[[station]]
-exercise = "Step-up complex"
-rest = "1:00"
-  [[station.part]]
-  exercise = "Step-ups"
-  load = "bodyweight"
-  work = "45s"
-  [[station.part]]
-  exercise = "Split squat"
-  load = "bw"
-  work = "45s"
-"""
+CIRCUIT = circuit_text("snapshots")
 
 SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((60, 20), id="60x20")]
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import circuit_text
+from tests.ui.uihelp import in_session
 from timer.clock import FakeClock
 from timer.plan import load_plan
 from timer.replog import SessionLog, read_log
@@ -28,43 +30,7 @@ from timer.ui.screens.summary import SummaryScreen
 from .test_key_mashing import quick_press
 
 # 4 rounds x 4 stations x 2 sets of 2:30 work + 1:00 rest, 2:00 between rounds: 1 h 56 min.
-TWO_HOURS = """
-name = "Two hours"
-prepare = "10s"
-rounds = 4
-round_rest = "2:00"
-[e1rm]
-squat = 100
-[[station]]
-exercise = "Squat"
-lift = "squat"
-load = "30%"
-work = "2:30"
-rest = "1:00"
-sets = 2
-reps = 50
-[[station]]
-exercise = "Step-up complex"
-rest = "1:00"
-sets = 2
-  [[station.part]]
-  exercise = "Step-ups"
-  work = "1:15"
-  cadence = 30
-  [[station.part]]
-  exercise = "Split squat"
-  work = "1:15"
-[[station]]
-exercise = "Calf raise"
-work = "2:30"
-rest = "1:00"
-sets = 2
-[[station]]
-exercise = "Hip thrust"
-work = "2:30"
-rest = "1:00"
-sets = 2
-"""
+TWO_HOURS = circuit_text("two-hours")
 
 
 @pytest.fixture
@@ -150,10 +116,7 @@ async def test_two_hours_through_the_whole_app_keep_memory_flat(plan, tmp_path: 
     sizes = [(100, 30), (60, 20), (40, 12)]
     first_quarter_end: int | None = None
     steps = 0
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         tracemalloc.start()
         try:
             t = 0.0

@@ -13,6 +13,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from tests.conftest import circuit_text
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.plan import load_plan
@@ -29,31 +30,13 @@ from timer.ui.widgets.bigdigits import BigDigits
 from timer.ui.widgets.keybar import KeyBar
 from timer.ui.widgets.rep_entry import RepEntry
 
-from .uihelp import at, screen_text
+from .uihelp import at, screen_text, started
 
 FLASH_FILL = FLASH_BACKGROUND.hex.lower()
 """How the whole-screen flash colour appears in a screenshot SVG."""
 
 # prepare 0-5, Squat 5-25, rest 25-35, Step-ups 35-55
-SHORT = """
-name = "Test circuit"
-notes = "Short one for tests."
-prepare = "5s"
-[e1rm]
-squat = 100
-[[station]]
-exercise = "Squat"
-lift = "squat"
-load = "30%"
-work = "20s"
-rest = "10s"
-reps = 12
-cues = ["Chest up"]
-[[station]]
-exercise = "Step-ups"
-load = "bodyweight"
-work = "20s"
-"""
+SHORT = circuit_text("short")
 
 MARKUP = r"""
 name = "Ann [/] circuit"
@@ -70,11 +53,6 @@ exercise = "[@click=app.quit]Go"
 load = "bodyweight"
 work = "20s"
 """
-
-
-@pytest.fixture
-def short_plan(write_toml):
-    return load_plan(str(write_toml(SHORT)), None)
 
 
 @pytest.fixture
@@ -110,8 +88,7 @@ def records(tmp_path: Path) -> list[dict]:
 
 
 async def test_overview_shows_the_circuit_and_enter_starts(app: CircuitApp) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         text = screen_text(app)
         assert "Test circuit" in text
         assert "Short one for tests." in text
@@ -387,8 +364,7 @@ async def test_session_to_summary(app: CircuitApp, clock: FakeClock, tmp_path) -
 async def test_markup_in_names_is_shown_literally(write_toml, clock: FakeClock) -> None:
     plan = load_plan(str(write_toml(MARKUP)), None)
     app = make_app(plan, clock=clock, voice=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         text = screen_text(app)
         assert "Ann [/] circuit" in text
         assert "[red]not red[/red] and [@click=app.quit]no click[/]" in text
@@ -436,8 +412,7 @@ async def test_picker_lists_circuits_and_errors(tmp_path: Path, clock: FakeClock
     (tmp_path / "circuits" / "mine.toml").write_text(SHORT, encoding="utf-8")
     (tmp_path / "broken.toml").write_text('name = "Broken"\n[[station]]\nexercise = "x"\n', encoding="utf-8")
     app = make_app(None, clock=clock, voice=False, cwd=tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         assert isinstance(app.screen, PickerScreen)
         text = screen_text(app)
         assert "Demo: three minutes" in text  # bundled

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from tests.conftest import Disk
 from tests.ui.test_ui import SHORT
-from tests.ui.test_ui_log import CIRCUIT, Disk, records, run_to, tap
-from tests.ui.uihelp import screen_text
+from tests.ui.test_ui_log import records, run_to, tap
+from tests.ui.uihelp import in_session, screen_text, started
 from timer import voice
 from timer.audio import BellPlayer, NullPlayer, RecordingPlayer
 from timer.clock import FakeClock
-from timer.plan import load_plan
 from timer.replog.recorder import default_rescue_path
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.screens.confirm import ConfirmQuit
@@ -23,25 +23,6 @@ from timer.ui.screens.help import HelpScreen
 from timer.ui.screens.picker import PickerScreen
 from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
-
-
-@pytest.fixture
-def logged_app(write_toml, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path):
-    """The test circuit's app with a rep log on a disk the test can fill (`disk.full = True`)."""
-    circuit = write_toml(CIRCUIT)
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(load_plan(str(circuit)), clock=clock, voice=False, log_path=log, circuit_path=circuit)
-    return app, clock, disk
 
 
 async def summary_with_unsaved_records(pilot, clock: FakeClock, disk: Disk) -> SummaryScreen:
@@ -116,10 +97,7 @@ async def test_a_session_ended_by_an_unasked_exit_is_rescued_too(
     logged_app: tuple[CircuitApp, FakeClock, Disk],
 ) -> None:
     app, clock, disk = logged_app
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         await run_to(pilot, clock, 6)
         disk.full = True
         await tap(pilot, 3)
@@ -148,8 +126,7 @@ async def test_picker_skips_toml_files_that_are_not_circuits(tmp_path: Path) -> 
     (tmp_path / "circuits").mkdir()
     (tmp_path / "circuits" / "draft.toml").write_text('name = "Draft"\n', encoding="utf-8")
     app = make_app(None, clock=FakeClock(), voice=False, cwd=tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app):
         assert isinstance(app.screen, PickerScreen)
         text = screen_text(app)
         assert "pyproject.toml" not in text
@@ -164,11 +141,6 @@ async def test_picker_skips_toml_files_that_are_not_circuits(tmp_path: Path) -> 
 # --- the voice worker ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def short_plan(write_toml):
-    return load_plan(str(write_toml(SHORT)))
-
-
 async def test_a_failing_voice_render_is_told_once_and_the_session_goes_on(
     short_plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -178,8 +150,7 @@ async def test_a_failing_voice_render_is_told_once_and_the_session_goes_on(
     monkeypatch.setattr(voice, "render_phrases", broken)
     clock = FakeClock()
     app = make_app(short_plan, clock=clock, player=RecordingPlayer(), voice=True, flash_s=0)
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await pilot.pause()
+    async with started(app, (100, 30), notifications=True) as pilot:
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -200,8 +171,7 @@ async def test_voices_are_rendered_only_for_a_player_that_plays_files(
     asked: list[list[str]] = []
     monkeypatch.setattr(voice, "render_phrases", lambda phrases: asked.append(phrases) or {})
     app = make_app(short_plan, clock=FakeClock(), player=player, voice=True, flash_s=0)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -216,10 +186,7 @@ async def test_the_final_flash_is_seen_before_the_summary(short_plan) -> None:
     # A long flash so the real-time timer that ends it cannot fire while the test looks (CI can be slow).
     clock = FakeClock()
     app = make_app(short_plan, clock=clock, player=RecordingPlayer(), voice=False, flash_s=30)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         clock.advance(55.001)  # just past the end, as a real wake-up comes
         app.sync()
         await pilot.pause()
@@ -231,10 +198,7 @@ async def test_the_final_flash_is_seen_before_the_summary(short_plan) -> None:
 async def test_the_summary_follows_the_final_flash(short_plan) -> None:
     clock = FakeClock()
     app = make_app(short_plan, clock=clock, player=RecordingPlayer(), voice=False, flash_s=0.2)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         clock.advance(55.001)
         app.sync()
         # The flash ends on a real-time timer (0.2 s): wait for it, bounded, instead of sleeping a fixed time.
@@ -248,10 +212,7 @@ async def test_the_summary_follows_the_final_flash(short_plan) -> None:
 async def test_a_late_poll_goes_straight_to_the_summary(short_plan) -> None:
     clock = FakeClock()
     app: CircuitApp = make_app(short_plan, clock=clock, voice=False, flash_s=30)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         clock.advance(100)  # the flash would long be over
         app.sync()
         await pilot.pause()

@@ -7,8 +7,6 @@ log file only (the rescue file is on another "disk").
 
 from __future__ import annotations
 
-import errno
-import os
 import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,11 +15,11 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, Input
 
+from tests.conftest import LoggedApp, circuit_text
 from timer.clock import FakeClock
 from timer.history.trends import bars, compare, segment_length, set_pace
 from timer.plan import Plan, load_plan
 from timer.replog import SessionLog, read_log
-from timer.replog import writer as replog_writer
 from timer.replog.recorder import default_rescue_path
 from timer.ui.app import CircuitApp, make_app
 from timer.ui.screens.confirm import ConfirmQuit
@@ -32,26 +30,10 @@ from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.field import Field
 from timer.ui.widgets.line import Line
 
-from .uihelp import screen_text
+from .uihelp import in_session, screen_text, started
 
 # 0 prepare 0-5 · 1 Squat 5-35 · 2 rest 35-45 · 3 Squat 45-75 · 4 rest 75-85 · 5 Step-ups 85-115
-CIRCUIT = """
-name = "Log screens"
-prepare = "5s"
-[e1rm]
-squat = 100
-[[station]]
-exercise = "Squat"
-lift = "squat"
-load = "30%"
-sets = 2
-work = "30s"
-rest = "10s"
-[[station]]
-exercise = "Step-ups"
-load = "bodyweight"
-work = "30s"
-"""
+CIRCUIT = circuit_text("log-screens")
 
 
 def status(app: App) -> str:
@@ -75,33 +57,6 @@ def plan(circuit: Path) -> Plan:
     return load_plan(str(circuit), None)
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home folder of the test's own: where the rescue file is offered."""
-    folder = tmp_path / "home"
-    folder.mkdir()
-    monkeypatch.setenv("HOME", str(folder))
-    return folder
-
-
-class Disk:
-    """Makes the log's disk full (or not) by failing the writer's appends to that one file."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
-        self.log = log
-        self.full = False
-        self.refused = 0
-        real = replog_writer._append
-
-        def append(fd: int, data: bytes, sync: bool) -> None:
-            if self.full and self.log.exists() and os.fstat(fd).st_ino == self.log.stat().st_ino:
-                self.refused += 1
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            real(fd, data, sync)
-
-        monkeypatch.setattr(replog_writer, "_append", append)
-
-
 async def run_to(pilot, clock: FakeClock, seconds: float) -> None:
     clock.set(1000.0 + seconds)
     assert isinstance(pilot.app, CircuitApp)
@@ -117,16 +72,11 @@ async def tap(pilot, n: int) -> None:
 
 
 async def test_disk_full_warns_retries_and_writes_everything_when_it_recovers(
-    plan, circuit, tmp_path, monkeypatch, home
+    logged_app: LoggedApp, tmp_path: Path
 ) -> None:
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit)
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    app, clock, disk = logged_app
+    log = disk.log
+    async with in_session(app, (100, 30), notifications=True) as pilot:
         await run_to(pilot, clock, 6)
         disk.full = True
         await tap(pilot, 3)
@@ -153,16 +103,11 @@ async def test_disk_full_warns_retries_and_writes_everything_when_it_recovers(
 
 
 async def test_unsaved_records_are_offered_to_another_file_at_the_summary(
-    plan, circuit, tmp_path, monkeypatch, home
+    logged_app: LoggedApp, tmp_path: Path, home: Path
 ) -> None:
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    app, clock, disk = logged_app
+    log = disk.log
+    async with in_session(app) as pilot:
         await run_to(pilot, clock, 6)
         disk.full = True
         await tap(pilot, 4)
@@ -201,17 +146,9 @@ async def test_unsaved_records_are_offered_to_another_file_at_the_summary(
     assert len(session.sets) == 3
 
 
-async def test_q_at_the_summary_asks_while_records_are_unsaved(
-    plan, circuit, tmp_path, monkeypatch, home
-) -> None:
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+async def test_q_at_the_summary_asks_while_records_are_unsaved(logged_app: LoggedApp, tmp_path: Path) -> None:
+    app, clock, disk = logged_app
+    async with in_session(app) as pilot:
         disk.full = True
         await run_to(pilot, clock, 120)
         assert isinstance(app.screen, SummaryScreen)
@@ -230,16 +167,10 @@ async def test_q_at_the_summary_asks_while_records_are_unsaved(
 
 
 async def test_quitting_with_a_full_disk_goes_to_the_summary_instead_of_exiting(
-    plan, circuit, tmp_path, monkeypatch, home
+    logged_app: LoggedApp, tmp_path: Path
 ) -> None:
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    app, clock, disk = logged_app
+    async with in_session(app) as pilot:
         await run_to(pilot, clock, 6)
         disk.full = True
         await tap(pilot, 2)
@@ -250,16 +181,10 @@ async def test_quitting_with_a_full_disk_goes_to_the_summary_instead_of_exiting(
 
 
 async def test_sigterm_with_a_full_disk_saves_to_the_rescue_file(
-    plan, circuit, tmp_path, monkeypatch, home
+    logged_app: LoggedApp, tmp_path: Path
 ) -> None:
-    log = tmp_path / "log.jsonl"
-    disk = Disk(monkeypatch, log)
-    clock = FakeClock()
-    app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    app, clock, disk = logged_app
+    async with in_session(app) as pilot:
         await run_to(pilot, clock, 6)
         disk.full = True
         await tap(pilot, 2)
@@ -299,10 +224,7 @@ async def test_summary_compares_each_set_with_the_previous_completed_session(pla
     write_session(log, plan, [99, 99, 99], day=2, status="aborted")  # not a completed one: ignored
     clock = FakeClock()
     app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         for at, taps in ((6, 12), (46, 9), (86, 18)):
             await run_to(pilot, clock, at)
             await tap(pilot, taps)
@@ -320,10 +242,7 @@ async def test_summary_without_a_previous_session_shows_plain_reps(plan, circuit
     log = tmp_path / "log.jsonl"
     clock = FakeClock()
     app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
+    async with in_session(app) as pilot:
         await run_to(pilot, clock, 6)
         await tap(pilot, 7)
         await run_to(pilot, clock, 120)
@@ -345,14 +264,7 @@ def test_compare_cells() -> None:
 # --- the history screen -----------------------------------------------------------------------------------
 
 
-OTHER = """
-name = "[bold]Other[/] circuit"
-prepare = "0s"
-[[station]]
-exercise = "Burpees"
-load = "bodyweight"
-work = "1:00"
-"""
+OTHER = circuit_text("other")
 
 
 async def test_history_screen_from_the_picker(plan, write_toml, tmp_path) -> None:
@@ -363,8 +275,7 @@ async def test_history_screen_from_the_picker(plan, write_toml, tmp_path) -> Non
     other = load_plan(str(write_toml(OTHER, "other.toml")), None)
     write_session(log, other, [30], day=4, taps=True)
     app = make_app(None, voice=False, log_path=log, cwd=tmp_path)
-    async with app.run_test(size=(110, 40)) as pilot:
-        await pilot.pause()
+    async with started(app, (110, 40)) as pilot:
         assert isinstance(app.screen, PickerScreen)
         await pilot.press("h")
         await pilot.pause()
@@ -392,8 +303,7 @@ async def test_history_screen_from_the_picker(plan, write_toml, tmp_path) -> Non
 
 async def test_history_screen_with_no_log_yet(tmp_path) -> None:
     app = make_app(None, voice=False, log_path=tmp_path / "log.jsonl", cwd=tmp_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         await pilot.press("h")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -20,3 +24,20 @@ async def at(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
 def screen_text(app: App) -> str:
     """Everything on the active screen, as plain text lines (drawn from the widgets' own render caches)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@asynccontextmanager
+async def started(app: App, size: tuple[int, int] = (100, 30), **options: Any) -> AsyncIterator[Pilot]:
+    """The app running at `size` (columns, rows), its first screen drawn."""
+    async with app.run_test(size=size, **options) as pilot:
+        await pilot.pause()
+        yield pilot
+
+
+@asynccontextmanager
+async def in_session(app: App, size: tuple[int, int] = (100, 30), **options: Any) -> AsyncIterator[Pilot]:
+    """The app running at `size` with its session started (Enter on the overview)."""
+    async with started(app, size, **options) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        yield pilot
