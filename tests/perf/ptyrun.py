@@ -142,6 +142,8 @@ class PtyProcess:
         self.chunks: list[tuple[float, float, int]] = []
         """(monotonic, wall, end offset) of every chunk read, in order."""
         self.first_output: float | None = None
+        self.reader_tid: int | None = None
+        """Native id of the thread reading the terminal (the stand-in for a terminal's own work)."""
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
@@ -151,6 +153,7 @@ class PtyProcess:
         return self.proc.pid
 
     def _drain(self) -> None:
+        self.reader_tid = threading.get_native_id()
         while True:
             try:
                 chunk = os.read(self.master, 65536)
@@ -211,6 +214,11 @@ class PtyProcess:
                 raise TimeoutError(f"{needle!r} did not appear within {timeout} s")
             time.sleep(0.01)
 
+    def output_from(self, start: int) -> tuple[bytes, int]:
+        """The output from offset `start` to now, and the offset it ends at (to read on from there)."""
+        with self._lock:
+            return bytes(self.output[start:]), len(self.output)
+
     def mark(self) -> int:
         """The current end of the output (to search only what comes after this moment)."""
         with self._lock:
@@ -231,6 +239,16 @@ class PtyProcess:
         """Like `tree_cpu_seconds`, but to the nanosecond for live threads (see `runtime_of`)."""
         waited = cpu_of(self.proc.pid) - cpu_of(self.proc.pid, with_waited_children=False)
         return waited + sum(runtime_of(pid) for pid in [self.proc.pid, *descendants(self.proc.pid)])
+
+    def reader_cpu_seconds(self) -> float:
+        """CPU seconds the thread reading this terminal has used (ns precision; 0 before it started)."""
+        if self.reader_tid is None:
+            return 0.0
+        try:
+            with open(f"/proc/self/task/{self.reader_tid}/schedstat") as handle:
+                return int(handle.read().split()[0]) / 1e9
+        except (FileNotFoundError, ValueError, IndexError):
+            return 0.0
 
     def rss_mb(self) -> float:
         return status_kib(self.proc.pid, "VmRSS") / 1024
