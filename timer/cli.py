@@ -218,7 +218,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             _report_error(exc)
             continue
         shared: list[str] = []
-        for athlete_file, athlete in athletes or [("", None)]:
+        choices: list[tuple[str, Athlete | None]] = [*athletes] or [("", None)]
+        for athlete_file, athlete in choices:
             try:
                 plan = build_plan(circuit, athlete, label=file, athlete_label=athlete_file)
             except InputError as exc:

@@ -68,10 +68,10 @@ def parse_duration(value: object) -> int:
     match = _UNITS.match(text) if len(text) <= 30 else None
     if match and any(match.groups()):
         h, m, s = (Decimal(g) if g else Decimal(0) for g in match.groups())
-        seconds = h * 3600 + m * 60 + s  # Decimal: "0.1 min" is exactly 6 s, not 6.000000000000001
-        if seconds != seconds.to_integral_value():
-            raise ValueError(f'"{shown}" is {seconds.normalize():f} s; a duration is whole seconds ({_HINT})')
-        return int(seconds)
+        exact = h * 3600 + m * 60 + s  # Decimal: "0.1 min" is exactly 6 s, not 6.000000000000001
+        if exact != exact.to_integral_value():
+            raise ValueError(f'"{shown}" is {exact.normalize():f} s; a duration is whole seconds ({_HINT})')
+        return int(exact)
     raise ValueError(f'"{shown}" is not a duration ({_HINT})')
 
 

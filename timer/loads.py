@@ -14,6 +14,7 @@ No Textual here.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -68,7 +69,7 @@ def e1rm_table(
     sources: dict[str, E1rmSource] = {}
     warnings: list[Problem] = []
     problems: list[Problem] = []
-    inputs: list[tuple[str, dict[str, object], str, E1rmSource]] = [
+    inputs: list[tuple[str, Mapping[str, object], str, E1rmSource]] = [
         (circuit.units, circuit.e1rm, label, "circuit")
     ]
     if athlete:
@@ -108,7 +109,7 @@ def e1rm_table(
 
 def circuit_lifts(circuit: Circuit) -> set[str]:
     """Every lift name the circuit knows: its [e1rm] keys and the lifts its stations and parts name."""
-    named = {move.lift for station in circuit.station for move in (station.part or [station]) if move.lift}
+    named = {move.lift for station in circuit.station for move in station.movements() if move.lift}
     return named | set(circuit.e1rm)
 
 
@@ -132,7 +133,7 @@ def _profile_warnings(circuit: Circuit, athlete: Athlete, athlete_label: str) ->
     used = {
         move.lift
         for station in circuit.station
-        for move in (station.part or [station])
+        for move in station.movements()
         if move.lift and move.load is not None and move.load.kind == "percent"
     }
     for lift in sorted(used & set(circuit.e1rm) - set(athlete.e1rm)):

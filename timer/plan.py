@@ -12,6 +12,7 @@ from timer import e1rm
 from timer.circuit import (
     Athlete,
     Circuit,
+    Part,
     Station,
     load_athlete,
     load_circuit,
@@ -239,7 +240,7 @@ def build_plan(
     resolved: list[list[tuple[str, Resolved, Any]]] = []
     for s_index, station in enumerate(circuit.station, start=1):
         where = f'station {s_index} "{station.exercise}"'
-        movements = station.part or [station]
+        movements = station.movements()
         entries = []
         for p_index, move in enumerate(movements, start=1):
             spot = f'{where}, part {p_index} "{move.exercise}"' if station.part else where
@@ -269,7 +270,7 @@ def build_plan(
                         display_unit=unit,
                         default_e1rm=info["default_e1rm"],
                     ),
-                    work_s=move.work if station.part else station.set_seconds,
+                    work_s=station.work_s(move),
                     rest_s=station.rest,
                     sets=station.sets,
                     part_no=p_index if station.part else None,
@@ -293,7 +294,7 @@ def build_plan(
                 for p_index, (_spot, res, move) in enumerate(entries, start=1):
                     add(
                         "work",
-                        move.work if station.part else station.set_seconds,
+                        station.work_s(move),
                         round=rnd,
                         station=s_index,
                         set=set_no,
@@ -331,14 +332,12 @@ def build_plan(
     )
 
 
-def _target_reps(move: Any, station: Station) -> int | None:
+def _target_reps(move: Part | Station, station: Station) -> int | None:
     if move.reps is not None:
         return move.reps
-    cadence = move.cadence if move.cadence is not None else None
-    if cadence is None:
+    if move.cadence is None:
         return None
-    seconds = move.work if station.part else station.set_seconds
-    return round(cadence * seconds / 60)
+    return round(move.cadence * station.work_s(move) / 60)
 
 
 def _coaching_warnings(label: str, where: str, station: Station, entries: list[Any]) -> list[str]:
@@ -361,7 +360,7 @@ def _coaching_warnings(label: str, where: str, station: Station, entries: list[A
     if len(percent) < len(entries) and not TIME_RANGE[0] <= seconds <= TIME_RANGE[1]:
         out.append(str(Problem(label, where, f"a {time} work set is {RANGES_HINT}")))
     for spot, _res, move in entries:
-        move_s = move.work if station.part else seconds
+        move_s = station.work_s(move)
         if move.reps is not None and move.cadence is not None:
             expected = move.cadence * move_s / 60
             if abs(move.reps - expected) > REPS_TOLERANCE * expected:

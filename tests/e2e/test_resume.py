@@ -4,8 +4,6 @@ refusal when there is nothing to resume, and kill -9 of the real command followe
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -226,12 +224,3 @@ def test_kill_9_mid_set_then_resume(tmp_path: Path) -> None:
         ("Calf raises", "skip", taps),
         ("Plank", "time", None),
     ]
-
-
-def test_the_ui_helpers_stay_free_of_textual() -> None:
-    """Resume planning, the history model, the recorder and the signal routing are plain Python."""
-    code = (
-        "import sys; import timer.replog.resume, timer.history.trends, timer.replog.recorder, timer.ui.signals; "
-        "sys.exit('textual' in sys.modules)"
-    )
-    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0

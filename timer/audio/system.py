@@ -8,6 +8,7 @@ waits and nothing reaches the terminal.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import queue
 import shutil
 import subprocess
@@ -55,7 +56,7 @@ class _Job:
     cancelled: bool = False
     handled: bool = False
     """The worker has been through it (spawned it, or skipped it as cancelled)."""
-    process: Any = None
+    process: subprocess.Popen[bytes] | None = None
 
 
 class FilePlayer(CuePlayer):
@@ -117,7 +118,7 @@ class FilePlayer(CuePlayer):
         self._jobs.put(job)
         return job
 
-    def _stop(self, handle: Any) -> None:
+    def _stop(self, handle: _Job) -> None:
         with self._launching:
             handle.cancelled = True
             if handle.process is not None:
@@ -125,7 +126,7 @@ class FilePlayer(CuePlayer):
             elif self._command is None and not self._closed:
                 self._winsound_stop()
 
-    def _is_playing(self, handle: Any) -> bool:
+    def _is_playing(self, handle: _Job) -> bool:
         if handle.cancelled:
             return False
         if handle.process is not None:
@@ -195,10 +196,7 @@ class FilePlayer(CuePlayer):
 
     def _launch(self, path: Path) -> Any:
         if self._command is None:
-            import winsound  # Windows only; imported here so the module loads everywhere
-
-            # ASYNC returns at once; NODEFAULT: no system "ding" if the file is unreadable.
-            winsound.PlaySound(str(path), winsound.SND_FILENAME | winsound.SND_ASYNC | winsound.SND_NODEFAULT)
+            _winsound_play(path)
             return None
         return subprocess.Popen(
             [*self._command, str(path)],
@@ -210,9 +208,7 @@ class FilePlayer(CuePlayer):
         )
 
     def _winsound_stop(self) -> None:
-        import winsound
-
-        winsound.PlaySound(None, 0)
+        _winsound_play(None)
 
     def wait_done(self, timeout: float = 10.0) -> bool:
         """Block until queued sounds were started and their processes ended (tests, shutdown)."""
@@ -220,9 +216,9 @@ class FilePlayer(CuePlayer):
         with self._idle:
             if not self._idle.wait_for(lambda: self._pending == 0, timeout):
                 return False
-        for job in [job for job in self._live if job.process is not None]:
+        for process in [job.process for job in self._live if job.process is not None]:
             try:
-                job.process.wait(max(0.0, deadline - time.monotonic()))
+                process.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 return False
         self._reap()
@@ -239,3 +235,17 @@ class FilePlayer(CuePlayer):
         self._thread.join(timeout=1.0)
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _winsound_play(path: Path | None) -> None:
+    """Windows' own player (the only platform without a player command); None stops what is playing.
+
+    Imported here, so the module loads everywhere. Through `import_module`, typed Any: typeshed declares
+    winsound's functions for Windows only, and the tests drive a stand-in on every platform.
+    """
+    winsound: Any = importlib.import_module("winsound")
+    if path is None:
+        winsound.PlaySound(None, 0)
+    else:
+        # ASYNC returns at once; NODEFAULT: no system "ding" if the file is unreadable.
+        winsound.PlaySound(str(path), winsound.SND_FILENAME | winsound.SND_ASYNC | winsound.SND_NODEFAULT)

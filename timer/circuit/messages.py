@@ -6,6 +6,7 @@ No Textual here.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import (
@@ -17,20 +18,20 @@ from timer.errors import Problem
 from timer.text import printable
 
 
-def _wrong_union_branch(err: dict[str, Any]) -> bool:
+def _wrong_union_branch(err: Mapping[str, Any]) -> bool:
     """An e1RM value is a number or a test-set table; keep only the errors of the branch the coach meant."""
     loc = err["loc"]
     if len(loc) < 3 or loc[0] != "e1rm":
         return False
     is_table = isinstance(err.get("input"), dict) or len(loc) > 3
-    return (loc[2] == "TestSet") != is_table
+    return bool((loc[2] == "TestSet") != is_table)
 
 
 def _fields(model: type[BaseModel]) -> list[str]:
     return list(model.model_fields)
 
 
-def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) -> Problem:
+def _problem(model: type[_Model], data: Any, err: Mapping[str, Any], label: str) -> Problem:
     loc = list(err["loc"])
     where: list[str] = []
     node: Any = data
@@ -75,11 +76,11 @@ def _problem(model: type[_Model], data: Any, err: dict[str, Any], label: str) ->
     return Problem(label, place, printable(_sentence(err, key, current)))
 
 
-def _sentence(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> str:
+def _sentence(err: Mapping[str, Any], key: str, model: type[BaseModel] | None) -> str:
     return _describe(err, key, model).strip()
 
 
-def _describe(err: dict[str, Any], key: str, model: type[BaseModel] | None) -> str:
+def _describe(err: Mapping[str, Any], key: str, model: type[BaseModel] | None) -> str:
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}

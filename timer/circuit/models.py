@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -173,7 +174,7 @@ def formula_name(value: object) -> str:
     raise ValueError(f"must be one of {', '.join(_FORMULAS)}, not {_show(value)}")
 
 
-def _whole(low: int, high: int) -> Any:
+def _whole(low: int, high: int) -> PlainValidator:
     """A whole number from `low` to `high`; `10.0` counts (TOML writes what a spreadsheet pastes)."""
 
     def check(value: object) -> int:
@@ -188,9 +189,11 @@ def _whole(low: int, high: int) -> Any:
             raise ValueError(f"must be at most {high}, not {_show(value)}")
         return number
 
-    return Annotated[
-        int, PlainValidator(check), WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})
-    ]
+    return PlainValidator(check)
+
+
+def _whole_schema(low: int, high: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})
 
 
 def _duration(value: object) -> int:
@@ -268,10 +271,10 @@ Formula = Annotated[
     WithJsonSchema({"type": "string", "pattern": "^[\\sA-Za-z'\u2019_-]+$", "examples": list(_FORMULAS)}),
 ]
 # Whole numbers: `10.0` is accepted as 10 (a spreadsheet pastes it so).
-TestReps = _whole(1, e1rm.MAX_TEST_REPS)
-Reps = _whole(1, 1000)
-Sets = _whole(1, 20)
-Rounds = _whole(1, 50)
+TestReps = Annotated[int, _whole(1, e1rm.MAX_TEST_REPS), _whole_schema(1, e1rm.MAX_TEST_REPS)]
+Reps = Annotated[int, _whole(1, 1000), _whole_schema(1, 1000)]
+Sets = Annotated[int, _whole(1, 20), _whole_schema(1, 20)]
+Rounds = Annotated[int, _whole(1, 50), _whole_schema(1, 50)]
 LiftKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 
 
@@ -359,6 +362,14 @@ class Station(_Movement):
     def set_seconds(self) -> int:
         """Length of one set, parts included."""
         return sum(p.work for p in self.part) if self.part else (self.work or 0)
+
+    def movements(self) -> Sequence[Part | Station]:
+        """What is done in a set: a complex's parts, or the station itself as its one movement."""
+        return self.part or [self]
+
+    def work_s(self, move: Part | Station) -> int:
+        """The work of one of its `movements`: a part's own, or the whole set's."""
+        return move.work if isinstance(move, Part) else self.set_seconds
 
 
 class Circuit(_Model):

@@ -9,7 +9,7 @@ import re
 import stat
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import (
     ValidationError,
@@ -19,6 +19,8 @@ from timer.circuit.messages import _problem, _wrong_union_branch
 from timer.circuit.models import MAX_DEPTH, MAX_FILE_BYTES, MAX_PROBLEMS, Athlete, Circuit, _Model
 from timer.errors import InputError, Problem
 from timer.text import printable
+
+_M = TypeVar("_M", bound=_Model)
 
 # A dotted key of thousands of parts (`a.a.a...`, or a `[a.a.a...]` header) takes tomllib quadratic time:
 # 150 000 parts fit in 1 MiB and take minutes. Refuse such a chain before parsing. (The pattern only starts
@@ -68,8 +70,8 @@ def read_toml(path: Path | str) -> dict[str, Any]:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         where = f"line {match.group(1)}" if match else ""
-        line = text.splitlines()[int(match.group(1)) - 1] if match else ""
-        raise fail(_syntax_error(message, line), where) from None
+        source_line = text.splitlines()[int(match.group(1)) - 1] if match else ""
+        raise fail(_syntax_error(message, source_line), where) from None
     except RecursionError:
         raise fail("is nested too deeply to be a circuit file") from None
     except ValueError:  # an integer of more than 4300 digits: Python refuses to convert it
@@ -149,7 +151,7 @@ def load_athlete(path: Path | str) -> Athlete:
     return _validate(Athlete, data, label)
 
 
-def _validate(model: type[_Model], data: dict[str, Any], label: str) -> Any:
+def _validate(model: type[_M], data: dict[str, Any], label: str) -> _M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:

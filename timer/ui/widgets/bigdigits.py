@@ -46,7 +46,7 @@ class BigDigits(Widget):
             return
         before = self._strips
         strips = self._centred_strips()
-        if before is None or before[0][1:] != self._strips[0][1:]:
+        if before is None or before[0][1:] != tuple(self.content_size):
             self.refresh()  # new size or style: everything
             return
         changed = _changed_box([s.text for s in before[1]], [s.text for s in strips])

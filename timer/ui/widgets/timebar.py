@@ -34,7 +34,7 @@ class TimeBar(Widget):
     def __init__(self, label: str = "", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.set_reactive(TimeBar.label, label)
-        self._strip: tuple[tuple, Strip] | None = None
+        self._strip: tuple[tuple[object, ...], Strip] | None = None
         """The bar as last drawn, kept while nothing it shows has changed (drawn through the line API)."""
 
     def validate_fraction(self, fraction: float) -> float:
