@@ -201,16 +201,16 @@ def _read_file(
                         continue
                     break
                 record = decode(line)
-                if type(record) is str:
+                if isinstance(record, str):
                     if line.strip():  # a blank line is no problem
                         issues.setdefault(record, []).append(f.tell() - len(line))
                     continue
-                sid = record.session  # type: ignore[union-attr]
+                sid = record.session
                 session = sessions.get(sid)
                 if session is None:
                     session = sessions[sid] = LoggedSession(id=sid, source=path)
                 order += 1
-                t = record.t  # type: ignore[union-attr]
+                t = record.t
                 _HANDLERS[type(record)](session, record, t, order, taps)
                 if t > session.last_t:
                     session.last_t = t

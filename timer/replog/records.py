@@ -104,7 +104,7 @@ class End(Record, tag="session_end", frozen=True, gc=False):
 
 
 AnyRecord = Start | Resumed | SetRecord | SetUpdate | Rep | Pause | Resume | Skip | Back | End
-TYPES: dict[str, type[Record]] = {
+TYPES: dict[str, type[AnyRecord]] = {
     cls.__struct_config__.tag: cls  # type: ignore[misc]
     for cls in (Start, Resumed, SetRecord, SetUpdate, Rep, Pause, Resume, Skip, Back, End)
 }
