@@ -6,10 +6,15 @@ of 0.46%, measured per thread with tests/perf). This driver's thread blocks unti
 pipe has something to read, and ticks every `ESCAPE_DELAY` only for a moment after input, when a lone Esc
 may be waiting to be told apart from the start of an escape sequence.
 
-`run_input_thread` follows Textual 8's `LinuxDriver.run_input_thread` (MIT licence) line for line, apart
+`run_input_thread` follows Textual's `LinuxDriver.run_input_thread` (MIT licence) line for line, apart
 from what it waits on and for how long, and what it does when the terminal's input ends (`_input_ended`).
-Stopping: Textual sets `exit_event` and joins the thread; here setting that event also writes to the pipe,
-so the blocked thread wakes at once.
+Stopping: Textual's `disable_input` sets `exit_event` and joins the thread; here setting that event also
+writes to the pipe, so the blocked thread wakes at once.
+
+Reviewed against Textual `REVIEWED_TEXTUAL`: tests/ui/test_driver.py hashes the Textual code this copies
+or leans on (`REVIEWED_SOURCES`) and fails with "review timer/ui/driver.py against Textual X.Y" when it
+changes. At run time any other Textual version gets Textual's own driver (`driver_class`): slower when
+idle, never wrong.
 """
 
 from __future__ import annotations
@@ -22,15 +27,47 @@ import threading
 import time
 import weakref
 from codecs import getincrementaldecoder
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, TypeVar
 
+import textual
 from textual import constants
-from textual._loop import loop_last  # private, like the parser: the copy uses what Textual's original uses
+
+# Private, and kept: Textual offers no public way to turn terminal bytes into its key and mouse events, and
+# the input thread must do exactly what Textual's does. The hash test watches the code that uses them.
+from textual._parser import ParseError
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
+REVIEWED_TEXTUAL = ("8.2.8",)
+"""Textual versions this file was compared with; any other runs Textual's own driver."""
+REVIEWED_SOURCES = {
+    "LinuxDriver.run_input_thread": "d796af6d69db337d6fa6bd463984f7d17188d991dbb22f60efb92a8a9619507c",
+    "LinuxDriver.disable_input": "6154c5a7c1743fe9dd03887bbfaf63e4c55ab314c8e8cc9077e85ba125551a04",
+    "LinuxDriver.__init__": "671887bbf938d1d82bc2fb5cba1c4223873c95e7878cbe596da2badc2f316d76",
+    "_loop.loop_last": "9cedebad8dcc14c41246ad02170ebbd19ef89489f02dc65ebbf76f5e62a0743c",
+}
+"""SHA-256 of the source of what this file copies (`run_input_thread`, `loop_last`) or relies on
+(`exit_event` made in `__init__`, then set and joined in `disable_input`), in the reviewed version;
+`LinuxDriver` is `textual.drivers.linux_driver.LinuxDriver`, `_loop` is `textual._loop`."""
+
 TICK_AFTER_INPUT_S = max(0.5, 3 * constants.ESCAPE_DELAY)
 """How long after the last input the thread keeps ticking (a lone Esc resolves after ESCAPE_DELAY)."""
+
+_T = TypeVar("_T")
+
+
+def _loop_last(values: Iterable[_T]) -> Iterator[tuple[bool, _T]]:
+    """Each value with a flag that is True for the last one (Textual's `textual._loop.loop_last`)."""
+    iter_values = iter(values)
+    try:
+        previous_value = next(iter_values)
+    except StopIteration:
+        return
+    for value in iter_values:
+        yield False, previous_value
+        previous_value = value
+    yield True, previous_value
 
 
 class _WakingEvent(threading.Event):
@@ -93,7 +130,7 @@ class QuietLinuxDriver(LinuxDriver):
             terminal = [(key, mask) for key, mask in selector_events if key.fd == fileno]
             if len(terminal) != len(selector_events):
                 self._drain_wake_pipe()
-            for last, (_selector_key, mask) in loop_last(terminal):
+            for last, (_selector_key, mask) in _loop_last(terminal):
                 if mask & EVENT_READ:
                     last_input = time.monotonic()
                     try:
@@ -127,6 +164,12 @@ class QuietLinuxDriver(LinuxDriver):
 
         finally:
             selector.close()
+            # Textual ends its input thread by flushing the parser, dropping what a flush yields.
+            try:
+                for _event in feed(""):
+                    pass
+            except (EOFError, ParseError):
+                pass
 
     def _input_ended(self) -> None:
         """The input has ended: a terminal that did so has hung up, whether or not SIGHUP came with it.
@@ -147,8 +190,10 @@ def _close_all(*fds: int) -> None:
 
 
 def driver_class() -> type[LinuxDriver] | None:
-    """The driver for `App(driver_class=...)`: ours on Linux and macOS; None (Textual's choice) elsewhere
-    or when `TEXTUAL_DRIVER` names one."""
+    """The driver for `App(driver_class=...)`: ours on Linux and macOS with a reviewed Textual; None
+    (Textual's choice) elsewhere, with another Textual version, or when `TEXTUAL_DRIVER` names one."""
     if os.name != "posix" or os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    if textual.__version__ not in REVIEWED_TEXTUAL:
         return None
     return QuietLinuxDriver
