@@ -54,6 +54,20 @@ def fit_width(text: str, width: int, *, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
+def clip(text: str, cells: int) -> str:
+    """`text` cut to `cells` terminal cells (wide characters count twice), ending in `…` when cut.
+
+    Unlike `fit_width`, a short text is not padded."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > cells - 1:
+            break
+        out += ch
+    return out + "…"
+
+
 def fit(text: str, width: int) -> str:
     """`text` (control characters removed) in exactly `width` cells: padded, or cut with a final `…`."""
     return fit_width(text.translate(_CONTROL), width)

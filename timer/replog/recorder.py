@@ -1,4 +1,4 @@
-"""Between the run screen and the rep log: opens the log at session start and passes records on.
+"""Between the session runner and the rep log: opens the log at session start and passes records on.
 
 No Textual here. Without a log (tests, `make_app(log=None)`) every call does nothing. The log itself
 never raises on a failed write; this class only notices new failures so the screen can warn once.

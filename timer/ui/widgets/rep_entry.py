@@ -8,27 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.cells import cell_len
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from timer.text import clip
+
 MAX_DIGITS = 4
 NAME_CELLS = 16
 """The set name in the entry line is cut to this many cells: the count stays in view on a narrow screen."""
-
-
-def _clip(text: str, cells: int) -> str:
-    """`text` cut to `cells` terminal cells (wide characters count twice), ending in `…` when cut."""
-    if cell_len(text) <= cells:
-        return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > cells - 1:
-            break
-        out += ch
-    return out + "…"
 
 
 class RepEntry(Widget):
@@ -129,7 +118,7 @@ class RepEntry(Widget):
         target = f" / {self.target}" if self.target is not None else ""
         if self.mode == "live":
             return Content(f"Reps: {self.count or 0}{target}   (space +1, - undo)")
-        label = f"{_clip(self.set_name, NAME_CELLS)} reps" if self.set_name else "Reps"
+        label = f"{clip(self.set_name, NAME_CELLS)} reps" if self.set_name else "Reps"
         if self.buffer:
             return Content(f"{label}: {self.buffer}▏{target}   Enter saves")
         shown = "—" if self.count is None else str(self.count)
