@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--athlete", action="append", metavar="PROFILE", help="athlete profile whose e1RM values to use"
     )
-    run.add_argument("--log", metavar="PATH", help="rep log file (default: see README)")
+    run.add_argument("--log", metavar="PATH", type=_file("--log"), help="rep log file (default: see README)")
     run.add_argument("--mute", action="store_true", help="start with sound off (flashes stay)")
     run.add_argument("--no-voice", action="store_true", help="beeps only, no spoken announcements")
     run.add_argument(
@@ -76,12 +77,39 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     history = sub.add_parser("history", help="sessions in the rep log, trends, CSV export")
-    history.add_argument("--log", action="append", metavar="PATH", help="log file; repeat to merge several")
+    history.add_argument(
+        "--log",
+        action="append",
+        metavar="PATH",
+        type=_file("--log"),
+        help="log file; repeat to merge several",
+    )
     history.add_argument("--circuit", metavar="NAME", help="only this circuit")
     history.add_argument("--athlete", metavar="NAME", help="only this athlete")
     history.add_argument("--all", action="store_true", help="every session, not only the latest 20")
-    history.add_argument("--csv", metavar="OUT", help="write one row per set to this CSV file")
+    history.add_argument(
+        "--csv",
+        metavar="OUT",
+        type=_file("--csv", "sets.csv"),
+        help="write one row per set to this CSV file (- prints it)",
+    )
     return parser
+
+
+def _file(name: str, example: str = "log.jsonl") -> Callable[[str], str]:
+    """An argparse type for a file flag: blank or ending in a slash is a usage error (exit 2)."""
+
+    def check(text: str) -> str:
+        from timer.errors import UsageError
+        from timer.replog.paths import file_argument
+
+        try:
+            file_argument(text, name, example)
+        except UsageError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{name} ")) from None
+        return text
+
+    return check
 
 
 def _formula_names() -> list[str]:
@@ -168,8 +196,13 @@ def main(argv: list[str] | None = None) -> int:
         "run": cmd_run,
         "history": cmd_history,
     }
+    from timer.errors import UsageError
+
     try:
         return handlers[args.command](args)
+    except UsageError as error:  # $CIRCUIT_TIMER_LOG blank or a folder: as argparse does for a bad flag
+        print(f"circuit-timer: error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -179,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report_error(exc: Exception) -> int:
+    from timer.errors import UsageError
+
+    if isinstance(exc, UsageError):
+        print(f"circuit-timer: error: {exc}", file=sys.stderr)
+        return 2
     print(str(exc), file=sys.stderr)
     return 1
 
@@ -398,6 +436,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         resume = find_resume_point(plan, Path(args.file), log_path, athlete_file) if args.resume else None
     except CircuitTimerError as exc:
         return _report_error(exc)
+    if not _has_terminal("run"):
+        return 2
     from timer.ui.app import make_app
 
     app = make_app(
@@ -444,6 +484,33 @@ def find_resume_point(plan: Plan, circuit: Path, log_path: Path, athlete_file: s
     raise LogError(f"Nothing to resume: {why}. Run it without --resume to start afresh.")
 
 
+NO_TERMINAL = "needs a terminal"
+"""What `run` and the picker say when stdin or stdout is not a terminal (a pipe, a file, /dev/null)."""
+
+
+def _has_terminal(command: str) -> bool:
+    """True when stdin and stdout are both terminals; otherwise says so on stderr (the caller exits 2).
+
+    A full-screen UI with no terminal to read keys from waits forever at the overview (`run FILE < /dev/null`
+    hung), and one drawing into a file or pipe fills it with escape codes. Checked after the files, so a
+    broken circuit or log is still reported as such.
+    """
+    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout)) if not _isatty(stream)]
+    if not missing:
+        return True
+    name = f"circuit-timer {command}".strip()
+    why = "input and output are not terminals" if len(missing) == 2 else f"{missing[0]} is not one"
+    print(f"{name}: {NO_TERMINAL} (its {why})", file=sys.stderr)
+    return False
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):  # closed or replaced by something without isatty
+        return False
+
+
 def cmd_pick(args: argparse.Namespace) -> int:
     """Bare `circuit-timer`: the picker of bundled and local circuits."""
     from timer.errors import CircuitTimerError
@@ -453,6 +520,8 @@ def cmd_pick(args: argparse.Namespace) -> int:
         log_path = prepare_log_path(None)
     except CircuitTimerError as exc:
         return _report_error(exc)
+    if not _has_terminal(""):
+        return 2
     from timer.ui.app import make_app
 
     app = make_app(None, log_path=log_path, sound=True)

@@ -35,3 +35,7 @@ class InputError(CircuitTimerError):
 
 class LogError(CircuitTimerError):
     """The rep log cannot be opened, written or read."""
+
+
+class UsageError(CircuitTimerError):
+    """A flag or environment variable that makes no sense as given (exit code 2, like argparse's errors)."""

@@ -385,3 +385,114 @@ def test_run_refuses_a_profile_without_units_before_any_screen(squad, write_toml
         capsys.readouterr().err
         == f'{cy}: units is missing; add units = "kg" or "lb" (the units of this athlete\'s e1RM values)\n'
     )
+
+
+# --- issue 14, item 10: file flags that cannot mean what was typed are usage errors ------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["run", "c.toml", "--log", ""], "argument --log: is blank; give a file name, like log.jsonl"),
+        (["run", "c.toml", "--log", "  "], "argument --log: is blank"),
+        (["history", "--log", ""], "argument --log: is blank"),
+        (["history", "--csv", ""], "argument --csv: is blank; give a file name, like sets.csv"),
+        (
+            ["run", "c.toml", "--log", "name/"],
+            "argument --log: name/ ends with a slash (a folder); give a file in it, like name/log.jsonl",
+        ),
+        (["history", "--csv", "out/"], "argument --csv: out/ ends with a slash"),
+    ],
+)
+def test_blank_or_folder_file_flags_are_usage_errors(argv: list[str], said: str, capsys) -> None:
+    """`--log ""` wrote to the default log, `--log name/` created a file `name`; both silently."""
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (" ", "$CIRCUIT_TIMER_LOG is blank; give a file name, like log.jsonl"),
+        (
+            "logs/",
+            "$CIRCUIT_TIMER_LOG logs/ ends with a slash (a folder); give a file in it, like logs/log.jsonl",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", [["history"], ["run", "GOOD"], []])
+def test_a_blank_or_folder_log_variable_is_a_usage_error(
+    value: str, said: str, command: list[str], write_toml, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """`CIRCUIT_TIMER_LOG=" "` logged to a file named " " in the current folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CIRCUIT_TIMER_LOG", value)
+    from timer.ui.app import CircuitApp
+
+    monkeypatch.setattr(CircuitApp, "run", lambda self: pytest.fail("the UI was started"))
+    argv = [str(write_toml(GOOD)) if word == "GOOD" else word for word in command]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"circuit-timer: error: {said}\n"
+    assert {p.name for p in tmp_path.iterdir()} <= {"circuit.toml"}  # nothing created
+
+
+def test_an_empty_log_variable_counts_as_unset(tmp_path: Path, monkeypatch) -> None:
+    from timer.replog import default_log_path
+
+    monkeypatch.setenv("CIRCUIT_TIMER_LOG", "")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_log_path() == tmp_path / "circuit-timer" / "log.jsonl"
+
+
+# --- issue 14, item 7: no terminal, no UI ------------------------------------------------------------------
+
+
+def _without_terminal(argv: list[str], cwd: Path, *, stdin_tty: bool, stdout_tty: bool):
+    """Run the real command with stdin and/or stdout a pseudo-terminal, the other /dev/null or a pipe."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "timer", *argv],
+            stdin=follower if stdin_tty else subprocess.DEVNULL,
+            stdout=follower if stdout_tty else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            timeout=20,  # the bug was a hang: a timeout fails the test instead of stalling the run
+            env={**os.environ, "TERM": "xterm-256color", "XDG_DATA_HOME": str(cwd)},
+        )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("stdin_tty", "stdout_tty", "why"),
+    [
+        (False, True, "its input is not one"),
+        (True, False, "its output is not one"),
+        (False, False, "its input and output are not terminals"),
+    ],
+)
+@pytest.mark.parametrize("command", ["run", "bare"])
+def test_run_and_the_picker_without_a_terminal_exit_2_at_once(
+    write_toml, tmp_path: Path, stdin_tty: bool, stdout_tty: bool, why: str, command: str
+) -> None:
+    """`run FILE < /dev/null` waited at the overview forever."""
+    argv = ["run", str(write_toml(GOOD)), "--log", str(tmp_path / "log.jsonl")] if command == "run" else []
+    result = _without_terminal(argv, tmp_path, stdin_tty=stdin_tty, stdout_tty=stdout_tty)
+    assert result.returncode == 2
+    name = "circuit-timer run" if command == "run" else "circuit-timer"
+    assert result.stderr.decode() == f"{name}: needs a terminal ({why})\n"
+    assert not (tmp_path / "log.jsonl").exists() or (tmp_path / "log.jsonl").stat().st_size == 0
+
+
+def test_a_broken_circuit_is_reported_before_the_missing_terminal(write_toml, tmp_path: Path) -> None:
+    bad = write_toml(GOOD.replace("work", "wrok"))
+    result = _without_terminal(["run", str(bad)], tmp_path, stdin_tty=False, stdout_tty=False)
+    assert result.returncode == 1 and b'unknown key "wrok"' in result.stderr

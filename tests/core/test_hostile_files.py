@@ -7,6 +7,7 @@ memory blow-up. A few cases also run the real command in a subprocess to check e
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -690,3 +691,88 @@ def test_cli_history_on_hostile_logs(tmp_path: Path) -> None:
         assert "Traceback" not in result.stderr, log
         assert result.returncode in (0, 1), log
         assert_clean(result.stderr or "ok", max_line=6000)
+
+
+# ---------------------------------------------------------------- issue 14: items 6 and 10
+
+
+def test_a_file_just_over_the_limit_says_over_1_mib(tmp_path: Path) -> None:
+    """1 MiB + 1 byte was refused as "is 1.0 MiB; a circuit file may be at most 1 MiB"."""
+    path = write(tmp_path, b"#" * (1 << 20) + b"\n")
+    with pytest.raises(InputError) as caught:
+        load_circuit(path)
+    assert (
+        str(caught.value) == f"{path}: is over 1 MiB (1,048,577 bytes); a circuit file may be at most 1 MiB"
+    )
+
+
+def test_a_file_swapped_for_a_pipe_after_the_check_is_refused_without_blocking(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`read_toml` checked the path, then opened it blocking: a FIFO put there in between (or a stat that
+    lies) hung it waiting for a writer. It opens with O_NONBLOCK and checks the open file, as the log reader
+    does."""
+    fifo = tmp_path / "swapped.toml"
+    os.mkfifo(fifo)
+    regular = os.stat(write(tmp_path, VALID.encode(), "regular.toml"))
+    real_stat = os.stat
+    monkeypatch.setattr(
+        circuit_module.os, "stat", lambda p, *a, **k: regular if Path(p) == fifo else real_stat(p, *a, **k)
+    )
+    try:
+        with pytest.raises(InputError, match="is not a regular file"):
+            finishes(lambda: load_circuit(fifo))
+    finally:  # let a reader stuck in open() (the bug) go, so the thread ends
+        with contextlib.suppress(OSError):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def _no_parse(monkeypatch) -> None:
+    def refuse(text: str) -> None:
+        raise AssertionError("tomllib was reached: the guard let the chain through")
+
+    monkeypatch.setattr(circuit_module.tomllib, "loads", refuse)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a" + ".a" * 32 + " = 1\n",
+        "[" + " . ".join(["k"] * 33) + "]\n",
+        "x = 1\n" + '"q.q".' * 32 + "'x' = 1\n",
+        "x = { y = 1, " + "b." * 32 + "b = 1 }\n",
+        '# a "quote in a comment\n' + "a." * 32 + "a = 1\n",
+        'x = "an \\" escaped quote"\n' + "a." * 32 + "a = 1\n",
+        'x = """ \\""" """\n' + "a." * 32 + 'a = 1\ny = """ x """\n',
+        'x = {a = """x"""", ' + "b." * 32 + "b = 1}\n",
+        "x = '''it's'''\n" + "a." * 32 + "a = 1\n",
+    ],
+    ids=["bare", "header", "quoted", "inline", "comment", "escape", "multi-line", "quotes", "literal"],
+)
+def test_a_dotted_key_deeper_than_tables_may_nest_is_refused_before_parsing(
+    tmp_path: Path, raw: str, monkeypatch
+) -> None:
+    """33 parts nest tables 33 deep, which is refused anyway: it is refused before tomllib spends its
+    quadratic time on it, wherever it sits and whatever quotes come before it on the line or in the file."""
+    _no_parse(monkeypatch)
+    with pytest.raises(InputError, match="nested too deeply"):
+        load_circuit(write(tmp_path, raw.encode()))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        'name = "x"\n'
+        + "a." * 31
+        + "a = 1\n",  # 32 parts: allowed through (the model then says what is wrong)
+        'name = "' + "a." * 300 + '"\n',  # dots in a string are no key
+        "# " + "a." * 300 + "\n",
+        'notes = """\n' + "a." * 300 + '\n"""\n',
+        "x = '" + "a." * 300 + "'\n",
+    ],
+    ids=["32 parts", "string", "comment", "multi-line string", "literal string"],
+)
+def test_dots_that_are_not_a_long_key_are_left_to_the_parser(tmp_path: Path, raw: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_circuit(write(tmp_path, raw.encode()))
+    assert "nested too deeply" not in str(caught.value)

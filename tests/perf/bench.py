@@ -3,7 +3,7 @@
     python -m tests.perf.bench                 # about 11 minutes; prints the table
     python -m tests.perf.bench --markdown FILE # also writes the table as Markdown (for the README)
     python -m tests.perf.bench --long          # adds a real 40-minute session (takes 40 more minutes)
-    python -m tests.perf.bench --only cpu,timing,startup,scale
+    python -m tests.perf.bench --only cpu,timing,startup,scale,guard
     python -m tests.perf.bench --only cpu      # the CPU rows alone (3 windows of 60 s: about 3.5 minutes)
 
 Run from the repository root with the project installed (`pip install ".[test]"`). The CPU row also
@@ -42,6 +42,7 @@ from pathlib import Path
 from tests.perf import inputs
 from tests.perf.cpu import WINDOWS, cpu_rows, measure_cpu
 from tests.perf.programs import app_command, pty_env, termdown_version, tool
+from tests.perf.guard import guard_rows
 from tests.perf.scale import scale_rows
 from tests.perf.startup import measure_startup, startup_rows
 from tests.perf.table import Row, machine, markdown_table, text_table
@@ -56,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--markdown", metavar="FILE", help="also write the table as Markdown to FILE ('-': print it)"
     )
-    parser.add_argument("--only", default="cpu,timing,startup,scale", help="comma-separated sections to run")
+    parser.add_argument(
+        "--only", default="cpu,timing,startup,scale,guard", help="comma-separated sections to run"
+    )
     parser.add_argument(
         "--cpu-window", type=float, default=60.0, help="seconds of each CPU window (default 60)"
     )
@@ -74,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cpu_windows < 1 or args.cpu_window <= 0:
         parser.error("--cpu-windows must be at least 1 and --cpu-window more than 0 seconds")
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
-    unknown = sections - {"cpu", "timing", "startup", "scale"}
+    unknown = sections - {"cpu", "timing", "startup", "scale", "guard"}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
 
@@ -167,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
         if "scale" in sections:
             progress("scale: check and history")
             rows += scale_rows(cmd, paths, folder, env, progress)
+        if "guard" in sections:
+            progress("guard: the TOML guard and `check` on 1 MiB hostile files")
+            rows += guard_rows(cmd, folder, env)
 
     table = text_table(rows, info)
     print(table)

@@ -93,6 +93,43 @@ def too_many_stations_circuit() -> str:
     return _many(TOO_BIG_NAME, 500, 1)
 
 
+MIB = 1 << 20
+
+
+def _fill(part: str) -> str:
+    """`part` repeated to exactly 1 MiB of UTF-8 (the largest file `check` reads)."""
+    return (part * (MIB // len(part.encode()) + 1))[:MIB]
+
+
+def _fill_numbered(make: object) -> str:
+    """Numbered lines from `make(i)` as long as they fit in 1 MiB (distinct keys: no early "overwrite")."""
+    out, size, i = [], 0, 0
+    while size + len(line := make(i)) <= MIB:  # type: ignore[operator]
+        out.append(line)
+        size += len(line)
+        i += 1
+    return "".join(out)
+
+
+def hostile_toml_shapes() -> dict[str, str]:
+    """1 MiB circuit files shaped to make a TOML guard or parser slow (issue 14, item 6).
+
+    The first two took the earlier dotted-key guard 2.6 s and 1.7 s here (it tried a 200-part match at every
+    word); the numbered ones are distinct keys of 32 parts, just under the refusal, so the parser runs.
+    """
+    return {
+        "199-part chains": _fill("a." * 198 + "a = 1\n"),
+        "199-part quoted chains": _fill('"x".' * 198 + '"x" = 1\n'),
+        "endless chain": _fill("a."),
+        "quotes and dots": _fill('".'),
+        "escaped quotes": _fill('"\\'),
+        "unclosed multi-line strings": _fill('"""\\'),
+        "32-part keys": _fill_numbered(lambda i: f"k{i}." + "a." * 30 + "a = 1\n"),
+        "32-part headers": _fill_numbered(lambda i: f"[k{i}." + "a." * 30 + "a]\n"),
+        "flat keys": _fill_numbered(lambda i: f"k{i} = 1\n"),
+    }
+
+
 def write_all(folder: Path, *, cpu_work_s: int = 120) -> dict[str, Path]:
     """Write every bench circuit into `folder`; returns {role: path}."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -22,11 +22,45 @@ from timer.text import printable
 
 _M = TypeVar("_M", bound=_Model)
 
-# A dotted key of thousands of parts (`a.a.a...`, or a `[a.a.a...]` header) takes tomllib quadratic time:
-# 150 000 parts fit in 1 MiB and take minutes. Refuse such a chain before parsing. (The pattern only starts
-# at a word boundary and never backtracks, so the scan itself is linear.)
-_KEY_PART = r"""(?:[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')"""
-_DOTTED_CHAIN = re.compile(rf"(?<![A-Za-z0-9_-])(?:{_KEY_PART}[ \t]*+\.[ \t]*+){{200}}")
+# A dotted key of many parts (`a.a.a...`, or a `[a.a.a...]` header) takes tomllib quadratic time (it
+# grows the key's tuple one part at a time): 150 000 parts fit in 1 MiB and take minutes. Such a chain is
+# refused before parsing, by one left-to-right pass (`_long_dotted_key`) that reads strings and comments as
+# TOML does, so a quote inside a string or a comment cannot hide a chain, and that never goes back: an
+# earlier guard tried a 200-part match at every word and took 7-9 s on 1 MiB of 199-part chains.
+MAX_KEY_PARTS = MAX_DEPTH + 1
+"""A dotted key of this many parts or more is refused before parsing. Such a key nests tables deeper than
+MAX_DEPTH, which is refused after parsing anyway; 200 parts, the earlier limit, still let 2600 distinct
+199-part keys cost tomllib 5 s."""
+_BARE = r"[A-Za-z0-9_-]++"
+# Strings never fail to match once begun: an unclosed one runs to the end of its line (or, for a multi-line
+# string, of the file), where TOML would fail too. A pattern that could fail after scanning far would be
+# tried again at the next quote, which is what made the old guard slow.
+_BASIC = r'"(?:[^"\\\n]|\\[^\n]?)*+(?:"|$)'
+_LITERAL = r"'[^'\n]*+(?:'|$)"
+_PART = rf"(?:{_BARE}|{_BASIC}|{_LITERAL})"
+_TOKENS = re.compile(
+    rf"(?P<chain>(?<![A-Za-z0-9_-]){_PART}(?:[ \t]*+\.[ \t]*+{_PART})++)"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*+(?:"{3,5}+|\Z)'
+    r"|'''(?:[^']|'(?!''))*+(?:'{3,5}+|\Z)"
+    rf"|{_BASIC}|{_LITERAL}|#[^\n]*+",
+    re.MULTILINE | re.DOTALL,
+)
+_KEY_PARTS = re.compile(_PART, re.MULTILINE)
+
+
+def _long_dotted_key(text: str) -> bool:
+    """True if `text` holds a dotted key (or table header) of MAX_KEY_PARTS parts or more. Linear time.
+
+    Strings, comments and dotted chains are matched in one pass; each match is taken whole and the scan goes
+    on after it, so every character is read a bounded number of times. Only chains long enough to hold
+    MAX_KEY_PARTS parts (one character and one dot each) are counted.
+    """
+    shortest = 2 * MAX_KEY_PARTS - 1
+    for match in _TOKENS.finditer(text):
+        long_enough = match.lastgroup == "chain" and match.end() - match.start() >= shortest
+        if long_enough and len(_KEY_PARTS.findall(match.group())) >= MAX_KEY_PARTS:
+            return True
+    return False
 
 
 def read_toml(path: Path | str) -> dict[str, Any]:
@@ -48,10 +82,12 @@ def read_toml(path: Path | str) -> dict[str, Any]:
     if not stat.S_ISREG(info.st_mode):
         raise fail("is not a regular file (a device or a pipe?); give a .toml file")
     if info.st_size > MAX_FILE_BYTES:
-        raise fail(f"is {info.st_size / 1024 / 1024:.1f} MiB; a circuit file may be at most 1 MiB")
+        # In bytes: 1 MiB + 1 byte rounded to "1.0 MiB" read as if it were within the limit.
+        raise fail(f"is over 1 MiB ({info.st_size:,} bytes); a circuit file may be at most 1 MiB")
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        raw = _read_regular(path, MAX_FILE_BYTES + 1)
+    except _NotRegular:  # swapped for a pipe or device after the check above
+        raise fail("is not a regular file (a device or a pipe?); give a .toml file") from None
     except OSError as exc:
         raise fail(f"cannot be read ({exc.strerror or exc})") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -62,7 +98,7 @@ def read_toml(path: Path | str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise fail("is not UTF-8 text; save it as UTF-8 in your editor", f"line {line}") from None
-    if _DOTTED_CHAIN.search(text):
+    if _long_dotted_key(text):
         raise fail("is nested too deeply to be a circuit file")
     try:
         data = tomllib.loads(text)
@@ -102,6 +138,29 @@ def _syntax_error(message: str, line: str) -> str:
     detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
     detail = detail[0].lower() + detail[1:] if detail else "syntax error"
     return f"TOML syntax error: {detail} (check quotes, = signs and [brackets])"
+
+
+class _NotRegular(Exception):
+    """The opened file is not a regular file."""
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, checked on the open file itself, as the log reader does.
+
+    The path was checked before, but it can be swapped for a FIFO in between: opened without blocking and
+    checked with fstat, a FIFO is refused instead of waiting forever for a writer.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the file object closes it now
+            return handle.read(limit)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def _depth(data: Any) -> int:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from timer.errors import LogError
+from timer.errors import LogError, UsageError
 from timer.replog.lines import FORMAT_VERSION, parse, reason
 from timer.text import control_character, printable_path
 
@@ -24,11 +24,31 @@ _PEEK = 64 * 1024
 
 
 def default_log_path() -> Path:
-    """`$CIRCUIT_TIMER_LOG` if set, else `log.jsonl` in the user data folder of circuit-timer."""
+    """`$CIRCUIT_TIMER_LOG` if set, else `log.jsonl` in the user data folder of circuit-timer.
+
+    An empty `$CIRCUIT_TIMER_LOG` counts as unset (the shell's convention); a blank one or one ending in a
+    slash is a UsageError (see `file_argument`).
+    """
     env = os.environ.get(ENV_VAR)
     if env:
-        return Path(env).expanduser()
+        return file_argument(env, f"${ENV_VAR}")
     return platformdirs.user_data_path("circuit-timer") / LOG_NAME
+
+
+def file_argument(text: str, name: str, example: str = LOG_NAME) -> Path:
+    """A file path given on the command line or in the environment, or UsageError saying what is wrong.
+
+    Blank (`--log ""`): `Path("")` is the current folder, so the log would silently go elsewhere. A trailing
+    slash (`--log name/`): the user meant a folder, and `Path` would drop the slash and write a file there.
+    """
+    if not text.strip():
+        raise UsageError(f"{name} is blank; give a file name, like {example}")
+    if text.endswith(("/", os.sep)):
+        raise UsageError(
+            f"{name} {printable_path(text)} ends with a slash (a folder); give a file in it, "
+            f"like {printable_path(text.rstrip('/' + os.sep) + '/' + example)}"
+        )
+    return Path(text).expanduser()
 
 
 def prepare_log_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
@@ -37,8 +57,8 @@ def prepare_log_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     Creates the user data folder on first use, but never a folder the user named (a typo there should be
     an error, not a new folder). Raises LogError with a message for the athlete.
     """
-    if cli_value:
-        path = Path(cli_value).expanduser()
+    if cli_value is not None:
+        path = file_argument(os.fspath(cli_value), "--log")
         check_writable(path)
         return path
     path = default_log_path()
