@@ -41,8 +41,8 @@ from pathlib import Path
 
 from tests.perf import inputs
 from tests.perf.cpu import WINDOWS, cpu_rows, measure_cpu
-from tests.perf.programs import app_command, pty_env, termdown_version, tool
 from tests.perf.guard import guard_rows
+from tests.perf.programs import app_command, pty_env, termdown_version, tool
 from tests.perf.scale import scale_rows
 from tests.perf.startup import measure_startup, startup_rows
 from tests.perf.table import Row, machine, markdown_table, text_table
