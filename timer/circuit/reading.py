@@ -150,17 +150,15 @@ def _read_regular(path: Path, limit: int) -> bytes:
     The path was checked before, but it can be swapped for a FIFO in between: opened without blocking and
     checked with fstat, a FIFO is refused instead of waiting forever for a writer.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    with open(path, "rb", opener=_nonblocking) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise _NotRegular
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1  # the file object closes it now
-            return handle.read(limit)
-    finally:
-        if fd >= 0:
-            os.close(fd)
+        os.set_blocking(handle.fileno(), True)
+        return handle.read(limit)
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC)
 
 
 def _depth(data: Any) -> int:
