@@ -10,33 +10,13 @@ import pytest
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.cues import Cue
-from timer.plan import Phase, Plan, load_plan
+from timer.plan import Phase, Plan
 from timer.replog import ResumePoint, read_log
 from timer.replog.recorder import Recorder
 from timer.runner import MAX_WAKE_S, MIN_DELAY_S, WAKE_SLACK_S, SessionRunner, spoken_phrases
 
-# prepare 0-5, Squat 5-25, rest 25-35, Step-ups 35-55
-SHORT = """
-name = "Test circuit"
-prepare = "5s"
-[[station]]
-exercise = "Squat"
-load = "bodyweight"
-work = "20s"
-rest = "10s"
-reps = 12
-cues = ["Chest up"]
-[[station]]
-exercise = "Step-ups"
-load = "bodyweight"
-work = "20s"
-"""
 START = 1000.0
-
-
-@pytest.fixture
-def plan(write_toml) -> Plan:
-    return load_plan(str(write_toml(SHORT)), None)
+"""Where the `clock` fixture's FakeClock starts."""
 
 
 class Journal:
@@ -74,8 +54,15 @@ class JournalLog:
     def fail(self, error: str) -> None:
         self.failed, self.last_error = True, error
 
-    def start(self, plan: Plan, *, now: float, circuit_path: str | os.PathLike[str] | None = None,
-              circuit_sha256: str | None = None, resume: ResumePoint | None = None) -> bool:  # fmt: skip
+    def start(
+        self,
+        plan: Plan,
+        *,
+        now: float,
+        circuit_path: str | os.PathLike[str] | None = None,
+        circuit_sha256: str | None = None,
+        resume: ResumePoint | None = None,
+    ) -> bool:
         return self._note("start")
 
     def handle(self, event: object, now: float) -> bool:
@@ -115,13 +102,8 @@ def log(journal: Journal) -> JournalLog:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-def runner(plan: Plan, clock: FakeClock, journal: Journal, log: JournalLog) -> SessionRunner:
-    runner = SessionRunner(plan, clock, JournalPlayer(journal), Recorder(log))
+def runner(short_plan: Plan, clock: FakeClock, journal: Journal, log: JournalLog) -> SessionRunner:
+    runner = SessionRunner(short_plan, clock, JournalPlayer(journal), Recorder(log))
     runner.start(clock())
     runner.poll(clock())
     return runner
@@ -250,11 +232,11 @@ def test_stopping_mid_set_logs_the_reps_so_far_and_is_safe_twice(
 
 
 def test_stopping_during_a_rest_keeps_the_shown_reps_unless_told_not_to(
-    plan: Plan, clock: FakeClock, journal: Journal
+    short_plan: Plan, clock: FakeClock, journal: Journal
 ) -> None:
     for commit, expected in ((True, [(1, 7)]), (False, [])):
         log = JournalLog(journal)
-        runner = SessionRunner(plan, clock, RecordingPlayer(), Recorder(log))
+        runner = SessionRunner(short_plan, clock, RecordingPlayer(), Recorder(log))
         clock.set(START)
         runner.start(clock())
         at(runner, clock, 26)
@@ -283,8 +265,8 @@ def test_pausing_for_a_suspend_says_so_until_p(runner: SessionRunner, clock: Fak
     assert [e for e in journal.entries if e in ("log pause", "log resume")] == ["log pause", "log resume"]
 
 
-def test_nothing_to_pause_before_the_start(plan: Plan, clock: FakeClock) -> None:
-    runner = SessionRunner(plan, clock, RecordingPlayer(), Recorder())
+def test_nothing_to_pause_before_the_start(short_plan: Plan, clock: FakeClock) -> None:
+    runner = SessionRunner(short_plan, clock, RecordingPlayer(), Recorder())
     assert not runner.toggle_pause()
     assert not runner.pause_for_suspend()
 
@@ -315,10 +297,10 @@ def test_problems_are_told_once_each(runner: SessionRunner, clock: FakeClock, lo
     assert runner.problems() == []
 
 
-def test_a_real_log_holds_what_the_athlete_did(plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
+def test_a_real_log_holds_what_the_athlete_did(short_plan: Plan, clock: FakeClock, tmp_path: Path) -> None:
     """End to end through `SessionLog`: taps, a correction typed in the rest, a skip and the end."""
     path = tmp_path / "log.jsonl"
-    runner = SessionRunner(plan, clock, RecordingPlayer(), Recorder(log_path=path))
+    runner = SessionRunner(short_plan, clock, RecordingPlayer(), Recorder(log_path=path))
     runner.start(clock())
     at(runner, clock, 6)
     runner.add_rep()
@@ -338,8 +320,8 @@ def test_a_real_log_holds_what_the_athlete_did(plan: Plan, clock: FakeClock, tmp
     ]
 
 
-def test_every_phrase_the_session_may_speak_is_listed_once(plan: Plan) -> None:
-    phrases = spoken_phrases(plan)
+def test_every_phrase_the_session_may_speak_is_listed_once(short_plan: Plan) -> None:
+    phrases = spoken_phrases(short_plan)
     assert len(phrases) == len(set(phrases)) > 0
     assert any("Step-ups" in p for p in phrases)  # the announcement of the next station
 
