@@ -67,12 +67,17 @@ def circuit_text(*, name: str = "Plain", notes: str | None = None, exercise: str
     return "\n".join(lines) + "\n"
 
 
+SAID = {"\t": "a tab", "\n": "a line break", "\r": "a line break (carriage return)"}
+
+
 def expected_problem(text: str, limit: int, *, multiline: bool = False) -> str | None:
     """The rule the loader applies to a name, cue or notes, written out as the spec."""
     for ch in text:
         if multiline and ch in "\n\t":
             continue
         if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_OVERRIDES:
+            if ch in SAID:  # the ones a coach types by accident are named in words
+                return f"contains {SAID[ch]}; remove it"
             return f"contains a control character (U+{ord(ch):04X}); remove it"
     if not text.strip():
         return "is empty; write a name"
@@ -154,8 +159,7 @@ def test_every_control_character_is_refused_by_name(tmp_path: Path, field: str) 
             continue
         _, error, _ = load_field(tmp_path, field, f"Squat{ch}jump")
         # The ones a coach types by accident are named in words ("contains a tab"), the rest by code point.
-        said = {"\t": "a tab", "\n": "a line break", "\r": "a line break (carriage return)"}
-        words = f"contains {said[ch]};" if ch in said else f"contains a control character (U+{ord(ch):04X})"
+        words = f"contains {SAID[ch]};" if ch in SAID else f"contains a control character (U+{ord(ch):04X})"
         assert error is not None and words in str(error), repr(ch)
         assert_printable_lines(str(error))
 
