@@ -732,3 +732,38 @@ def test_a_torn_fragment_before_a_tap_is_reported(tmp_path: Path, plan: Plan, go
         _, problems = read_log(path, taps=taps)
         assert [(p.where, p.message) for p in problems] == [(f"line {line}", logreader._MESSAGES["garbage"])]
     assert (13.5, 3) not in read_taps(path, sid)  # a damaged line is no tap either
+
+
+def test_memory_is_bounded_whatever_the_log_holds(tmp_path: Path, good: bytes, monkeypatch) -> None:
+    """A 200 MB log of 2.2 million records with distinct session ids took 1.43 GB (issue 14 #6). What a
+    reading keeps is now capped (`MAX_HELD`, here shrunk to 2 MB so the test stays small): past it, further
+    sessions, sets and taps are skipped and counted, and memory stays near the cap."""
+    monkeypatch.setattr(logreader, "MAX_HELD", 2_000_000, raising=False)  # raising: absent before issue 14
+    path = tmp_path / "log.jsonl"
+    n = 40_000
+    with open(path, "wb") as f:
+        f.write(good)
+        for i in range(n):  # each a new session, each with a long name of its own
+            f.write(b'{"v": 1, "type": "set", "session": "h%d", "t": 1, "round": 1, "station": 1, "set": 1, '
+                    b'"exercise": "%s"}\n' % (i, b"x%d" % i * 20))  # fmt: skip
+        for i in range(n):  # one session, ever new places
+            f.write(b'{"v": 1, "type": "set", "session": "one", "t": %d, "round": %d, "station": 1, '
+                    b'"set": 1}\n' % (i, i + 1))  # fmt: skip
+    clean = tmp_path / "clean.jsonl"
+    clean.write_bytes(good)
+    for taps in (False, True):
+        tracemalloc.start()
+        try:
+            sessions, problems = read_log(path, taps=taps)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 6 << 20, f"{peak >> 20} MiB"
+        # what came before the cap is all there
+        assert summary([s for s in sessions if s.circuit]) == summary(read_log(clean, taps=taps)[0])
+        (over,) = [p for p in problems if "more than one reading keeps" in p.message]
+        shown = listed_lines(over.where)
+        skipped = len(shown) + int(over.where.rsplit(" and ", 1)[1].split()[0])
+        kept = sum(len(s.sets) for s in sessions if s.id.startswith("h") or s.id == "one")
+        assert kept + skipped == 2 * n  # every line is either kept or counted as skipped
+        assert shown[0] > good.count(b"\n")

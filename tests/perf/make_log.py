@@ -1,6 +1,8 @@
 """Generate a big synthetic rep log (written by the real SessionLog) and time `history` reading it.
 
-    python tests/perf/make_log.py OUT.jsonl [--sets 100000] [--taps] [--athletes 4] [--measure]
+    python tests/perf/make_log.py OUT.jsonl [--sets 100000] [--per-session 10] [--taps] [--athletes 4] [--measure]
+    python tests/perf/make_log.py FOLDER --squad 20 --sets 270000 --per-session 30   # one log per athlete
+    python tests/perf/make_log.py OUT.jsonl --hostile 1000                           # 1 GB made to hurt
 
 Sessions follow the bundled "Runner strength-endurance A" circuit (10 set records each: 2 rounds, one
 station with two parts) with reps drifting up over time; `--taps` adds one `rep` record per rep, as a
@@ -74,6 +76,59 @@ def generate(
     return sessions
 
 
+def squad(folder: Path, *, athletes: int = 20, sets: int = 270_000, per_session: int = 30) -> list[Path]:
+    """A coach's folder: one log per athlete (`athlete-01.jsonl`, ...), `sets` set records in all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(athletes):
+        path = folder / f"athlete-{i + 1:02}.jsonl"
+        path.unlink(missing_ok=True)
+        generate(path, sets=sets // athletes, athletes=1, seed=i + 1, per_session=per_session)
+        paths.append(path)
+    return paths
+
+
+def hostile(out: Path, *, size: int = 1 << 30, seed: int = 1) -> int:
+    """A log of `size` bytes written to exhaust a reader: millions of distinct session ids (sets, pauses,
+    starts), one session with ever new set places, one with endless taps, and damage of every kind the
+    reader knows (deep nesting, torn fragments before a tap, binary junk, NaN, newer versions, unknown
+    types by the thousand, a few lines over 1 MiB). Returns the number of lines. Written directly, fast."""
+    rng = random.Random(seed)
+    head = '{"v": 1, "type": '
+    kinds = [
+        lambda i: f'{head}"set", "session": "h{i}", "t": 1, "round": 1, "station": 1, "set": 1, "reps": 5, '
+        f'"exercise": "Squat {i % 97}", "load": 20.5, "unit": "kg", "ended_by": "time"}}',
+        lambda i: f'{head}"pause", "session": "p{i}", "t": {i % 1000}.5}}',
+        lambda i: f'{head}"session_start", "session": "s{i}", "t": 0, "at": "2025-03-01T17:00:00Z", '
+        f'"circuit": "Hostile {i}", "athlete": "A{i}", "planned_s": 100, "sets": 3}}',
+        lambda i: f'{head}"set", "session": "one", "t": {i}, "round": {i % 10**9}, "station": 1, "set": 1}}',
+        lambda i: f'{head}"rep", "session": "taps", "t": {i}, "n": {i % 50}}}',
+        lambda i: "[" * 1000,
+        lambda i: f'{head}"rep", "session": "taps", "t": 1{head}"rep", "session": "taps", "t": 2, "n": 1}}',
+        lambda i: bytes(rng.randrange(256) for _ in range(40)).replace(b"\n", b" ").decode("latin-1"),
+        lambda i: f'{head}"set", "session": "h{i}", "t": NaN, "round": 1, "station": 1, "set": 1}}',
+        lambda i: f'{{"v": 2, "type": "set", "session": "v{i}", "t": 1}}',
+        lambda i: f'{head}"kind{i}", "session": "u{i}", "t": 1}}',
+    ]
+    weights = [30, 20, 10, 10, 10, 2, 5, 3, 4, 3, 3]
+    lines = 0
+    with open(out, "w", encoding="latin-1", newline="\n") as f:
+        written = 0
+        i = 0
+        while written < size:
+            batch = []
+            for make in rng.choices(kinds, weights, k=10_000):
+                i += 1
+                batch.append(make(i))
+            if i % 1_000_000 < 10_000:  # now and then a line longer than any record
+                batch.append("x" * ((1 << 20) + 10))
+            text = "\n".join(batch) + "\n"
+            f.write(text)
+            written += len(text)
+            lines += len(batch)
+    return lines
+
+
 def measure(log: Path) -> list[tuple[str, float, float]]:
     """(what, seconds, peak MB) for `history` and `history --csv`, each in a fresh Python process."""
     results = []
@@ -102,10 +157,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--athletes", type=int, default=4)
     parser.add_argument("--per-session", type=int, default=10, help="set records a session (default 10)")
     parser.add_argument("--measure", action="store_true", help="time the history command on the result")
+    parser.add_argument(
+        "--squad", type=int, metavar="N", help="OUT is a folder: one log per athlete for N athletes"
+    )
+    parser.add_argument("--hostile", type=float, metavar="MB", help="a hostile log of MB megabytes instead")
     args = parser.parse_args(argv)
+    start = time.perf_counter()
+    if args.hostile:
+        lines = hostile(args.out, size=int(args.hostile * 1e6))
+        print(f"wrote a hostile log of {lines:,} lines in {time.perf_counter() - start:.1f} s")
+        return 0
+    if args.squad:
+        paths = squad(args.out, athletes=args.squad, sets=args.sets, per_session=args.per_session)
+        size = sum(p.stat().st_size for p in paths) / 1e6
+        print(f"wrote {len(paths)} logs, {size:.1f} MB, in {time.perf_counter() - start:.1f} s")
+        return 0
     if args.out.exists():
         args.out.unlink()
-    start = time.perf_counter()
     sessions = generate(
         args.out, sets=args.sets, taps=args.taps, athletes=args.athletes, per_session=args.per_session
     )

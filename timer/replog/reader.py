@@ -87,7 +87,7 @@ class LoggedSet:
         return self.load * self.reps if self.load is not None and self.reps is not None else 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class LoggedSession:
     """Everything the log says about one session id (possibly across several files and a resume)."""
 
@@ -116,7 +116,8 @@ class LoggedSession:
     skips: int = 0
     backs: int = 0
     resumes: int = 0
-    _updates: dict[SetKey, tuple[float, int | None]] = field(default_factory=dict, repr=False)
+    _updates: dict[SetKey, tuple[float, int | None]] | None = field(default=None, repr=False)
+    """Corrections by place (made when the first comes: most sessions have none)."""
     _last: tuple[float, int, str] | None = field(default=None, repr=False)
     """The latest start or end mark (session time, record order, what): it decides the status."""
 
@@ -153,6 +154,60 @@ class LoggedSession:
             self._last = mark
 
 
+MAX_HELD = 200_000_000
+"""About how many bytes of sessions, sets and taps one reading keeps (a squad of 20 athletes over three
+years, 270 000 sets, takes about 100 MB). Past it, further sessions, sets and taps are skipped and reported,
+so no log, however hostile (millions of session ids, endless names), can exhaust memory (issue 14 #5)."""
+SESSION_COST, SET_COST, UPDATE_COST, TAP_COST = 700, 350, 150, 100
+"""What each kept thing costs in memory, about (measured with tracemalloc on the benchmark's logs)."""
+SHOWN = 5
+"""Line numbers listed per kind of problem; the rest are counted ("and 9 more")."""
+MAX_SHARED = 20_000
+"""Distinct texts and places shared (a real log has a few hundred); past this, each record keeps its own."""
+MAX_TYPE_KINDS = 10
+"""Unknown record types named one by one; more are reported together."""
+
+
+def _spend(books: _Books, cost: int) -> None:
+    """Take `cost` bytes from the reading's budget, or refuse the record (before it changed anything)."""
+    if cost > books.left:
+        raise _OverCap("cap")
+    books.left -= cost
+
+
+class _OverCap(Exception):
+    """A record that would take the reading past one of its caps; `args[0]` is the kind of problem."""
+
+
+@dataclass(slots=True)
+class _Books:
+    """What one reading keeps across files: the sessions, and what is left of its caps."""
+
+    taps: bool
+    left: int
+    """Bytes of the budget not yet spent."""
+    sessions: dict[str, LoggedSession] = field(default_factory=dict)
+    order: int = 0
+    shared: dict[Any, Any] = field(default_factory=dict)
+    """One copy of each text and set place: a log repeats the same few names and places thousands of
+    times, and each decoded line brings its own copies (this halves the memory of a large log)."""
+
+    def texts(self, *values: str | None) -> tuple[str | None, ...]:
+        """The shared copy of each text, the budget paying for the ones not kept before; all or none."""
+        shared, out, cost = self.shared, [], 0
+        room = len(shared) < MAX_SHARED
+        for value in values:
+            if value is not None:
+                kept = shared.setdefault(value, value) if room else value
+                if kept is value:  # new: it costs its size (4 bytes a character at worst)
+                    cost += 49 + (len(value) if value.isascii() else 4 * len(value))
+                value = kept
+            out.append(value)
+        if cost:
+            _spend(self, cost)
+        return tuple(out)
+
+
 def read_log(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *, taps: bool = False
 ) -> tuple[list[LoggedSession], list[Problem]]:
@@ -160,34 +215,36 @@ def read_log(
 
     Skips and reports a torn last line, damaged lines (by line number), other programs' lines, and lines
     from a newer format version; everything else is kept. Sessions found in several files are merged.
-    Raises LogError when a file cannot be read at all. `taps=True` also collects `rep` records (slower).
+    Streams each file line by line; what it keeps is capped (MAX_HELD bytes, about), so memory
+    is bounded whatever the file. Raises LogError when a file cannot be read at all. `taps=True` also
+    collects `rep` records.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    sessions: dict[str, LoggedSession] = {}
+    books = _Books(taps=taps, left=MAX_HELD)
     problems: list[Problem] = []
-    order = 0
     # Reading builds many small long-lived objects and no cycles: the cyclic GC would only rescan them.
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
         for raw_path in paths:
-            order = _read_file(Path(raw_path), sessions, problems, order, taps)
+            _read_file(Path(raw_path), books, problems)
     finally:
         if gc_was_on:
             gc.enable()
     # A session id seen only in records that carry nothing to show (a lone pause or tap) is left out.
-    result = [_finish(s) for s in sessions.values() if s.circuit is not None or s.sets or s._last or s.taps]
+    result = [
+        _finish(s) for s in books.sessions.values() if s.circuit is not None or s.sets or s._last or s.taps
+    ]
     result.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC))
     return result, problems
 
 
-def _read_file(
-    path: Path, sessions: dict[str, LoggedSession], problems: list[Problem], order: int, taps: bool
-) -> int:
-    """Add one file's records to `sessions` and its problems to `problems`; returns the record counter."""
+def _read_file(path: Path, books: _Books, problems: list[Problem]) -> None:
+    """Add one file's records to `books` and its problems to `problems`."""
     # The loop keeps no line count: problems note the byte offset, turned into line numbers only if any occur.
     issues: dict[str, list[int]] = {}
+    sessions = books.sessions
     line = b""
     try:
         with open_regular(path) as f:
@@ -195,7 +252,7 @@ def _read_file(
                 if line[-1] != 0x0A:  # no newline: torn, or longer than any record
                     if len(line) < MAX_LINE_BYTES:
                         break  # a torn last line: reported below
-                    issues.setdefault("long", []).append(f.tell() - len(line))
+                    _note(issues, "long", f.tell() - len(line))
                     line = b""
                     if _skip_long_line(f):
                         continue
@@ -203,27 +260,45 @@ def _read_file(
                 record = decode(line)
                 if isinstance(record, str):
                     if line.strip():  # a blank line is no problem
-                        issues.setdefault(record, []).append(f.tell() - len(line))
+                        _note(issues, record, f.tell() - len(line))
                     continue
                 sid = record.session
                 session = sessions.get(sid)
-                if session is None:
-                    session = sessions[sid] = LoggedSession(id=sid, source=path)
-                order += 1
-                t = record.t
-                _HANDLERS[type(record)](session, record, t, order, taps)
+                try:
+                    if session is None:
+                        _spend(books, SESSION_COST + 49 + len(sid))
+                        session = sessions[sid] = LoggedSession(id=sid, source=path)
+                    books.order += 1
+                    t = record.t
+                    _HANDLERS[type(record)](session, record, t, books)
+                except _OverCap as over:
+                    _note(issues, over.args[0], f.tell() - len(line))
+                    continue
                 if t > session.last_t:
                     session.last_t = t
             if line and line[-1] != 0x0A:
-                issues["torn"] = [f.tell() - len(line)]
+                _note(issues, "torn", f.tell() - len(line))
     except OSError as error:
         raise LogError(
             f"Cannot read the rep log {printable_path(path)}: {reason(error)}. "
             "Check the path and its permissions."
         ) from None
     if issues:
-        problems.extend(_problems(path, _line_numbers(path, issues)))
-    return order
+        problems.extend(_problems(path, issues))
+
+
+def _note(issues: dict[str, list[int]], kind: str, offset: int) -> None:
+    """Count a problem line of `kind`; keep the offsets of the first few (each: [count, offset, ...])."""
+    noted = issues.get(kind)
+    if noted is None:
+        if kind.startswith("type:") and sum(k.startswith("type:") for k in issues) >= MAX_TYPE_KINDS:
+            return _note(issues, "types", offset)
+        issues[kind] = [1, offset]
+    else:
+        noted[0] += 1
+        if len(noted) <= SHOWN:
+            noted.append(offset)
+    return None
 
 
 def read_taps(
@@ -277,13 +352,12 @@ def _lines_containing(path: Path, needle: bytes, block_size: int = 1 << 24) -> I
                 found = chunk.find(needle, end)
 
 
-def _line_numbers(path: Path, issues: dict[str, list[int]]) -> dict[str, list[int]]:
-    """Turn the byte offsets of problem lines into 1-based line numbers (one more pass, only when needed)."""
-    wanted = sorted({offset for offsets in issues.values() for offset in offsets})
+def _line_numbers(path: Path, offsets: Iterable[int]) -> dict[int, int]:
+    """The 1-based line number at each byte offset (one more pass, only when a file has problems)."""
     numbers: dict[int, int] = {}
     seen_lines = position = 0
     with open_regular(path) as f:
-        for offset in wanted:
+        for offset in sorted(set(offsets)):
             while position < offset:  # in slices: a problem at the end of a 1 GB log must not load it all
                 block = f.read(min(offset - position, 1 << 20))
                 if not block:
@@ -291,7 +365,7 @@ def _line_numbers(path: Path, issues: dict[str, list[int]]) -> dict[str, list[in
                 seen_lines += block.count(b"\n")
                 position += len(block)
             numbers[offset] = seen_lines + 1
-    return {kind: [numbers[o] for o in offsets] for kind, offsets in issues.items()}
+    return numbers
 
 
 _MESSAGES = {
@@ -302,18 +376,25 @@ _MESSAGES = {
     "Update circuit-timer to read these lines",
     "values": "a record with values of the wrong kind or out of range; skipped",
     "long": "a line longer than 1 MiB (no record is); skipped without reading it",
+    "types": "more unknown record types; skipped",
+    "cap": "more than one reading keeps in memory (about {held} MB of sessions, sets and taps); skipped. "
+    "Read fewer logs at a time",
 }
 
 
 def _problems(path: Path, issues: dict[str, list[int]]) -> list[Problem]:
+    """One problem per kind: its first line numbers, and how many more lines were skipped."""
+    numbers = _line_numbers(path, (o for noted in issues.values() for o in noted[1:]))
     out = []
-    for kind, lines in issues.items():
-        shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
-        where = f"line {shown}" if len(lines) == 1 else f"lines {shown}"
+    for kind, (count, *offsets) in issues.items():
+        shown = ", ".join(str(numbers[o]) for o in offsets)
+        if count > len(offsets):
+            shown += f" and {count - len(offsets)} more"
+        where = f"line {shown}" if count == 1 else f"lines {shown}"
         if kind.startswith("type:"):
             message = f'unknown record type "{printable_path(kind[5:])}"; skipped'
         else:
-            message = _MESSAGES[kind]
+            message = _MESSAGES[kind].format(held=MAX_HELD // 10**6)
         out.append(Problem(printable_path(path), where, message))
     return out
 
@@ -321,37 +402,43 @@ def _problems(path: Path, issues: dict[str, list[int]]) -> list[Problem]:
 # The handlers get records already checked by their types (timer.replog.records); they only keep books.
 
 
-def _on_start(s: LoggedSession, r: Start, t: float, order: int, taps: bool) -> None:
+def _on_start(s: LoggedSession, r: Start, t: float, books: _Books) -> None:
     if s.circuit is None:  # the first start record wins; a resume repeats the same facts
-        s.circuit, s.circuit_path, s.circuit_sha256 = r.circuit, r.circuit_path, r.circuit_sha256
-        s.athlete, s.planned_s, s.planned_sets = r.athlete, r.planned_s, r.sets
+        texts = books.texts(r.circuit, r.circuit_path, r.circuit_sha256, r.athlete)
+        s.circuit, s.circuit_path, s.circuit_sha256, s.athlete = texts
+        s.planned_s, s.planned_sets = r.planned_s, r.sets
     resumed = type(r) is Resumed
     if resumed:
         s.resumes += 1
-    s._mark((t, order, "start"))
+    s._mark((t, books.order, "start"))
     at = _when(r.at)
     if at is not None and (s.started_at is None or not resumed):
         s.started_at = at  # the start record's time, else the earliest record seen
 
 
-def _on_set(s: LoggedSession, r: SetRecord, t: float, order: int, taps: bool) -> None:
+def _on_set(s: LoggedSession, r: SetRecord, t: float, books: _Books) -> None:
     key = (r.round, r.station, r.set, r.part)
+    old = s.sets.get(key)
+    if old is None:
+        _spend(books, SET_COST)
+        if len(books.shared) < MAX_SHARED:
+            key = books.shared.setdefault(key, key)
+    exercise, station_name, unit, ended_by = books.texts(r.exercise, r.station_name, r.unit, r.ended_by)
     logged = LoggedSet(
         *key,
-        r.exercise,
-        r.station_name,
+        exercise,
+        station_name,
         r.load,
-        r.unit,
+        unit,
         r.pct_e1rm,
         r.target_s,
         r.started_t,
         r.ended_t,
         r.reps,
         r.target_reps,
-        r.ended_by or "time",
+        ended_by or "time",
         t,
     )
-    old = s.sets.get(key)
     # A set done again (back, resume) replaces the earlier one, but a redo cut short by quitting does not
     # replace a set that was finished: the athlete went back into it, then stopped; the finished set stands
     # (as it does in the engine and on the summary), and a resume does not ask for it again.
@@ -362,42 +449,47 @@ def _on_set(s: LoggedSession, r: SetRecord, t: float, order: int, taps: bool) ->
         s.started_at = _when(r.at)
 
 
-def _on_update(s: LoggedSession, r: SetUpdate, t: float, order: int, taps: bool) -> None:
+def _on_update(s: LoggedSession, r: SetUpdate, t: float, books: _Books) -> None:
     key = (r.round, r.station, r.set, r.part)
+    if s._updates is None:
+        s._updates = {}
     old = s._updates.get(key)
+    if old is None:
+        _spend(books, UPDATE_COST)
     if old is None or t >= old[0]:
         s._updates[key] = (t, r.reps)
 
 
-def _on_rep(s: LoggedSession, r: Rep, t: float, order: int, taps: bool) -> None:
-    if taps:
+def _on_rep(s: LoggedSession, r: Rep, t: float, books: _Books) -> None:
+    if books.taps:
         tap = (t, r.n)
         if not s.taps or s.taps[-1] != tap:  # a retried write can repeat a line
+            _spend(books, TAP_COST)
             s.taps.append(tap)
 
 
-def _on_end(s: LoggedSession, r: End, t: float, order: int, taps: bool) -> None:
-    s._mark((t, order, r.status))
+def _on_end(s: LoggedSession, r: End, t: float, books: _Books) -> None:
+    s._mark((t, books.order, r.status))
     s.total_s, s.total_reps = r.total_s, r.total_reps
 
 
-def _on_pause(s: LoggedSession, r: Record, t: float, order: int, taps: bool) -> None:
+def _on_pause(s: LoggedSession, r: Record, t: float, books: _Books) -> None:
     s.pauses += 1
 
 
-def _on_skip(s: LoggedSession, r: Record, t: float, order: int, taps: bool) -> None:
+def _on_skip(s: LoggedSession, r: Record, t: float, books: _Books) -> None:
     s.skips += 1
 
 
-def _on_back(s: LoggedSession, r: Record, t: float, order: int, taps: bool) -> None:
+def _on_back(s: LoggedSession, r: Record, t: float, books: _Books) -> None:
     s.backs += 1
 
 
-def _on_nothing(s: LoggedSession, r: Record, t: float, order: int, taps: bool) -> None:
+def _on_nothing(s: LoggedSession, r: Record, t: float, books: _Books) -> None:
     """`resume` (after a pause): only its time counts."""
 
 
-_HANDLERS: dict[type[Record], Callable[[LoggedSession, Any, float, int, bool], None]] = {
+_HANDLERS: dict[type[Record], Callable[[LoggedSession, Any, float, _Books], None]] = {
     Start: _on_start,
     Resumed: _on_start,
     SetRecord: _on_set,
@@ -430,7 +522,7 @@ def _when(value: Any) -> datetime | None:
 
 def _finish(s: LoggedSession) -> LoggedSession:
     """Apply corrections, put sets in timeline order, and decide the status from the last start/end."""
-    for key, (t, reps) in s._updates.items():
+    for key, (t, reps) in (s._updates or {}).items():
         logged = s.sets.get(key)
         if logged is not None and t >= logged.t:
             logged.reps = reps
