@@ -320,6 +320,8 @@ def read_taps(
                     continue  # read_log reports bad records; the pace just leaves them out
                 tap = (record.t, record.n)
                 if not taps or taps[-1] != tap:  # a retried write can repeat a line
+                    if len(taps) >= MAX_HELD // TAP_COST:
+                        break  # a hostile log's millions: the pace of what came first
                     taps.append(tap)
         except OSError as error:
             raise LogError(f"Cannot read the rep log {printable_path(path)}: {reason(error)}.") from None
@@ -419,24 +421,33 @@ def _on_start(s: LoggedSession, r: Start, t: float, books: _Books) -> None:
 def _on_set(s: LoggedSession, r: SetRecord, t: float, books: _Books) -> None:
     key = (r.round, r.station, r.set, r.part)
     old = s.sets.get(key)
+    shared = books.shared
     if old is None:
-        _spend(books, SET_COST)
-        if len(books.shared) < MAX_SHARED:
-            key = books.shared.setdefault(key, key)
-    exercise, station_name, unit, ended_by = books.texts(r.exercise, r.station_name, r.unit, r.ended_by)
+        if books.left < SET_COST:
+            raise _OverCap("cap")
+        books.left -= SET_COST
+        if len(shared) < MAX_SHARED:
+            key = shared.setdefault(key, key)
+    # The four texts of a set repeat together (the same station in every session): one look-up for all.
+    texts = (r.exercise, r.station_name, r.unit, r.ended_by)
+    kept = shared.get(texts)
+    if kept is None:
+        kept = books.texts(*texts)
+        if len(shared) < MAX_SHARED:
+            shared[kept] = kept
     logged = LoggedSet(
         *key,
-        exercise,
-        station_name,
+        kept[0],
+        kept[1],
         r.load,
-        unit,
+        kept[2],
         r.pct_e1rm,
         r.target_s,
         r.started_t,
         r.ended_t,
         r.reps,
         r.target_reps,
-        ended_by or "time",
+        kept[3] or "time",
         t,
     )
     # A set done again (back, resume) replaces the earlier one, but a redo cut short by quitting does not
