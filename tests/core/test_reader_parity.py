@@ -205,3 +205,47 @@ def test_a_resumed_session_reads_the_same(tmp_path: Path, plan: Plan) -> None:
     log.set_ended(work[1], started_t=5, ended_t=8, reps=4, now=8)
     log.end("completed", now=9)
     assert_same([path])
+
+
+# ---------------------------------------------------------------- `run --resume` reads from the end
+
+
+def resumable_both_ways(path: Path, tmp_path: Path, **match):
+    """find_resumable the fast way (one log: from its end) and the whole-log way (an empty second log)."""
+    from timer.replog import find_resumable
+
+    empty = tmp_path / "empty.jsonl"
+    empty.touch()
+    return find_resumable(path, **match), find_resumable([path, empty], **match)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_resume_from_the_end_finds_what_the_whole_log_says(tmp_path: Path, plan: Plan, seed: int) -> None:
+    """Sessions of two circuits and three athletes, aborted, cut off (taps after the last set), completed,
+    resumed: reading from the end gives the same resume point as reading everything."""
+    from timer.replog import find_resumable
+
+    rng = random.Random(seed)
+    path = tmp_path / "log.jsonl"
+    work = [p for p in plan.phases if p.is_work]
+    for day in range(rng.randint(3, 12)):
+        sha = rng.choice(["a" * 64, "b" * 64])
+        log = SessionLog(path, clock_start=0.0, wall=lambda day=day: DAY0 + timedelta(days=day))
+        athlete = rng.choice(["Ann", "Ben", None])
+        point = find_resumable(path, sha256=sha, athlete=athlete) if rng.random() < 0.3 else None
+        log.start(plan, now=0.0, circuit_sha256=sha, athlete=athlete, resume=point)
+        for phase in work[: rng.randint(0, len(work))]:
+            if point is not None and (phase.round, phase.station, phase.set, phase.part) in point.done:
+                continue
+            for n in range(1, rng.randint(0, 3) + 1):
+                log.rep(phase.start_s + n, n)
+            log.set_ended(phase, started_t=phase.start_s, ended_t=phase.end_s, reps=5, now=phase.end_s)
+        if rng.random() < 0.3:
+            log.rep(plan.total_s - 1, 1)  # killed mid-set: a tap after the last set
+        ending = rng.choice(["completed", "aborted", None])
+        if ending:
+            log.end(ending, now=plan.total_s)  # type: ignore[arg-type]
+        for sha_ in ("a" * 64, "b" * 64):
+            for who in ("Ann", "Ben", None):
+                fast, whole = resumable_both_ways(path, tmp_path, sha256=sha_, athlete=who)
+                assert fast == whole

@@ -735,3 +735,43 @@ def test_any_athlete_name_round_trips(tmp_path: Path, plan: Plan, athlete: str, 
     (s,), problems = read_log(path)
     assert problems == [] and s.sets[(1, 1, 1, None)].reps == reps
     assert s.athlete == athlete.encode("utf-8", "replace").decode("utf-8")  # lone surrogates become "?"
+
+
+def test_resume_reads_the_end_of_a_long_log_not_all_of_it(
+    tmp_path: Path, plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run --resume` must not take longer as the log grows (issue 17): with the interrupted session at the
+    end of a log of a thousand sessions, it reads about the last MiB, not the file."""
+    path = tmp_path / "log.jsonl"
+    one = run_session(tmp_path / "one.jsonl", plan, athlete="Old")
+    text = (tmp_path / "one.jsonl").read_bytes()
+    with open(path, "wb") as f:
+        for day in range(1000):  # the same completed session under a thousand ids
+            f.write(text.replace(one.session_id.encode(), b"old-%04d" % day))
+    assert path.stat().st_size > 3 << 20
+    interrupted = run_session(path, plan, sets=3, status="aborted")
+    read = 0
+    real_open = logreader.open_regular
+
+    def counting(p: Path):
+        nonlocal read
+        f = real_open(p)
+        original = f.read
+
+        def counted(n: int = -1) -> bytes:
+            nonlocal read
+            data = original(n)
+            read += len(data)
+            return data
+
+        f.read = counted  # type: ignore[method-assign]
+        return f
+
+    monkeypatch.setattr(logreader, "open_regular", counting)
+    point = find_resumable(path, sha256="c" * 64)
+    assert point is not None and point.session == interrupted.session_id
+    assert len(point.done) == 3
+    assert read <= (1 << 20) + 64 * 1024, read
+    read = 0
+    assert find_resumable(path, sha256="c" * 64, athlete="Old") is None  # completed, a few KiB back
+    assert read <= (1 << 20) + 64 * 1024, read

@@ -329,11 +329,15 @@ def read_taps(
     return taps
 
 
-def _lines_containing(path: Path, needle: bytes, block_size: int = 1 << 24) -> Iterable[bytes]:
-    """Complete lines (ending in a newline, at most MAX_LINE_BYTES long) of `path` that contain `needle`."""
+def _lines_containing(
+    path: Path, needle: bytes, block_size: int = 1 << 24, start: int = 0
+) -> Iterable[bytes]:
+    """Complete lines (ending in a newline, at most MAX_LINE_BYTES long) of `path` that contain `needle`,
+    from the line starting at byte `start`."""
     rest = b""
     skipping = False  # inside a line already known to be too long
     with open_regular(path) as f:
+        f.seek(start)
         while block := f.read(block_size):
             if skipping:
                 cut = block.find(b"\n")
@@ -352,6 +356,72 @@ def _lines_containing(path: Path, needle: bytes, block_size: int = 1 << 24) -> I
                 if end - start <= MAX_LINE_BYTES:
                     yield chunk[start:end]
                 found = chunk.find(needle, end)
+
+
+def latest_start(
+    path: str | os.PathLike[str], needle: bytes, match: Callable[[Start], bool]
+) -> LoggedSession | None:
+    """The session of the last `session_start` record in `path` that contains `needle` and passes `match`,
+    with all its records (taps included) from that line on; None when there is none.
+
+    Reads from the end of the file, and then only the lines holding that session's id: the time it takes
+    grows with how far back that session started, not with the log (`run --resume` of the session just
+    interrupted reads a few KiB of a 1 GB log). A record of the session written before its start line,
+    or spelling its id with JSON escapes, is not seen (the writer never writes either).
+    """
+    path = Path(path)
+    try:
+        for offset, line in _lines_backwards(path, needle):
+            record = decode(line)
+            if type(record) is Start and match(record):
+                return _read_session(path, record.session, offset)
+    except OSError as error:
+        raise LogError(f"Cannot read the rep log {printable_path(path)}: {reason(error)}.") from None
+    return None
+
+
+def _read_session(path: Path, sid: str, offset: int) -> LoggedSession:
+    """One session's records from byte `offset` on, kept by the same books as `read_log` (taps included)."""
+    books = _Books(taps=True, left=MAX_HELD)
+    session = books.sessions[sid] = LoggedSession(id=sid, source=path)
+    for line in _lines_containing(path, json.dumps(sid).encode("utf-8"), start=offset):
+        record = decode(line)
+        if type(record) is str or record.session != sid:  # type: ignore[union-attr]
+            continue  # damage is read_log's to report
+        books.order += 1
+        t = record.t  # type: ignore[union-attr]
+        try:
+            _HANDLERS[type(record)](session, record, t, books)
+        except _OverCap:
+            continue
+        if t > session.last_t:
+            session.last_t = t
+    return _finish(session)
+
+
+def _lines_backwards(path: Path, needle: bytes, block_size: int = 1 << 20) -> Iterable[tuple[int, bytes]]:
+    """(offset, line) of each complete line of `path` holding `needle`, the last first; lines longer than
+    MAX_LINE_BYTES are never held whole."""
+    with open_regular(path) as f:
+        position = f.seek(0, os.SEEK_END)
+        head = b""  # the first, partial line of the block read before (later in the file)
+        while position > 0:
+            size = min(block_size, position)
+            position -= size
+            f.seek(position)
+            chunk = f.read(size) + head
+            cut = chunk.find(b"\n") + 1 if position else 0
+            if position and not cut:  # no line starts in this block: one long line
+                head = chunk if len(chunk) <= MAX_LINE_BYTES else b""  # an over-long line: dropped, unended
+                continue
+            head, body = chunk[:cut], chunk[cut:]
+            found = body.rfind(needle)
+            while found >= 0:
+                start = body.rfind(b"\n", 0, found) + 1
+                end = body.find(b"\n", found) + 1
+                if end and end - start <= MAX_LINE_BYTES:  # a torn last line has no end: no record
+                    yield position + cut + start, body[start:end]
+                found = body.rfind(needle, 0, start)
 
 
 def _line_numbers(path: Path, offsets: Iterable[int]) -> dict[int, int]:

@@ -9,6 +9,7 @@ the shortened plan's phase indexes back to the full timeline for `skip`/`back` r
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timer.replog.lines import SetKey, Status, set_key
-from timer.replog.reader import read_log, read_taps
+from timer.replog.reader import LoggedSession, latest_start, read_log, read_taps
+from timer.replog.records import Start
 
 if TYPE_CHECKING:
     from timer.plan import Phase, Plan
@@ -78,23 +80,34 @@ def find_resumable(
 
     Matches the circuit by its file's SHA-256 when given, else by name; `athlete` narrows a shared log.
     Only the latest session counts: once a later run of the circuit completed, an old abort is history.
+    With one log and a SHA-256 (`run --resume`) it reads from the end, only what it needs; a session whose
+    `session_start` line is damaged is then not offered.
     """
     if not sha256 and not name:
         raise ValueError("find_resumable needs the circuit's sha256 or name")
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    sessions, _ = read_log([p for p in paths if Path(p).exists()])
-    matching = [
-        s
-        for s in sessions
-        if (s.circuit_sha256 == sha256 if sha256 else s.circuit == name)
-        and (athlete is None or s.athlete == athlete)
-    ]
-    if not matching or matching[-1].status == "completed":
+    paths = [p for p in paths if Path(p).exists()]
+
+    def wanted(s: LoggedSession | Start) -> bool:
+        return (s.circuit_sha256 == sha256 if sha256 else s.circuit == name) and (
+            athlete is None or s.athlete == athlete
+        )
+
+    if sha256 and len(paths) == 1:
+        # One log, as `run --resume` has: read it from the end, and only the lines of the session found
+        # (start-up must not grow with the log). The latest start line of the circuit is its latest session.
+        s = latest_start(paths[0], json.dumps(sha256).encode("utf-8"), wanted)
+        last_t = s.last_t if s else 0.0  # its taps included: the resumed clock starts after the last one
+    else:
+        matching = [s for s in read_log(paths)[0] if wanted(s)]
+        s = matching[-1] if matching else None
+        last_t = s.last_t if s else 0.0
+        # Taps after the last set (a kill mid-set) are later still; the resumed clock must start after them.
+        taps = read_taps(paths, s.id) if s else []
+        if taps:
+            last_t = max(last_t, taps[-1][0])
+    if s is None or s.status == "completed":
         return None
-    s = matching[-1]
-    # Taps after the last set (a kill mid-set) are later still; the resumed clock must start after them.
-    taps = read_taps([p for p in paths if Path(p).exists()], s.id)
-    last_t = max(s.last_t, taps[-1][0] if taps else 0.0)
     return ResumePoint(
         session=s.id,
         circuit=s.circuit,
