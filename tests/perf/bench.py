@@ -5,6 +5,7 @@
     python -m tests.perf.bench --long          # adds a real 40-minute session (takes 40 more minutes)
     python -m tests.perf.bench --only cpu,timing,startup,scale,guard
     python -m tests.perf.bench --only cpu      # the CPU rows alone (3 windows of 60 s: about 3.5 minutes)
+    python -m tests.perf.bench --only logs --logs years,squad,startup,hostile   # big logs (about 8 minutes)
 
 Run from the repository root with the project installed (`pip install ".[test]"`). The CPU row also
 needs termdown in the same environment: `pip install ".[perf]"` (termdown) (the bench does not install
@@ -29,6 +30,9 @@ the table and the machine line in table.py, the programs and their terminal in p
   measured outside the app and printed beside the figure (not subtracted).
 - Start-up: launch to the first output holding the circuit's name (the overview), 5 launches.
 - Scale: `check` and `history` as subprocesses (wall time; peak RSS from wait4's rusage).
+- Logs (logs.py): `history` of 100 000 sets in 25 000 sessions and of a squad's 20 logs; `run --resume`
+  and `run` to the first frame with a 100 MB default log against an empty one; `history` of a 1 GB
+  hostile log (peak memory, lines reported skipped).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from pathlib import Path
 from tests.perf import inputs
 from tests.perf.cpu import WINDOWS, cpu_rows, measure_cpu
 from tests.perf.guard import guard_rows
+from tests.perf.logs import logs_rows
 from tests.perf.programs import app_command, pty_env, termdown_version, tool
 from tests.perf.scale import scale_rows
 from tests.perf.startup import measure_startup, startup_rows
@@ -58,7 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         "--markdown", metavar="FILE", help="also write the table as Markdown to FILE ('-': print it)"
     )
     parser.add_argument(
-        "--only", default="cpu,timing,startup,scale,guard", help="comma-separated sections to run"
+        "--only", default="cpu,timing,startup,scale,guard,logs", help="comma-separated sections to run"
+    )
+    parser.add_argument(
+        "--logs",
+        default="years,squad,startup,hostile",
+        help="rows of the logs section: years, squad, startup, hostile (default all)",
     )
     parser.add_argument(
         "--cpu-window", type=float, default=60.0, help="seconds of each CPU window (default 60)"
@@ -77,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cpu_windows < 1 or args.cpu_window <= 0:
         parser.error("--cpu-windows must be at least 1 and --cpu-window more than 0 seconds")
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
-    unknown = sections - {"cpu", "timing", "startup", "scale", "guard"}
+    unknown = sections - {"cpu", "timing", "startup", "scale", "guard", "logs"}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
 
@@ -173,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         if "guard" in sections:
             progress("guard: the TOML guard and `check` on 1 MiB hostile files")
             rows += guard_rows(cmd, folder, env)
+        if "logs" in sections:
+            demo = next(p for p in _bundled() if p.name == "demo.toml")
+            which = {w.strip() for w in args.logs.split(",") if w.strip()}
+            rows += logs_rows(cmd, demo, _circuit_name(demo), folder, env, progress, which=which)
 
     table = text_table(rows, info)
     print(table)

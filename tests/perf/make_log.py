@@ -76,6 +76,19 @@ def generate(
     return sessions
 
 
+def interrupted(out: Path, circuit: Path, *, sets: int = 2) -> str:
+    """Append a session of `circuit` cut off after `sets` sets (no end record, as after a power cut), so
+    that `run CIRCUIT --resume` has something to resume; returns its id."""
+    from timer.replog.recorder import file_sha256
+
+    plan = build_plan(load_circuit(circuit))
+    log = SessionLog(out, clock_start=0.0, sync=False)
+    log.start(plan, now=0.0, circuit_path=circuit, circuit_sha256=file_sha256(circuit))
+    for phase in [p for p in plan.phases if p.is_work][:sets]:
+        log.set_ended(phase, started_t=phase.start_s, ended_t=phase.end_s, reps=10, now=phase.end_s)
+    return log.session_id
+
+
 def squad(folder: Path, *, athletes: int = 20, sets: int = 270_000, per_session: int = 30) -> list[Path]:
     """A coach's folder: one log per athlete (`athlete-01.jsonl`, ...), `sets` set records in all."""
     folder.mkdir(parents=True, exist_ok=True)

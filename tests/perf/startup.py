@@ -15,22 +15,29 @@ STARTUP_TARGET_S = 1.0
 
 
 def measure_startup(
-    cmd: Sequence[str], circuit: Path, name: str, env: dict[str, str], runs: int = 5
-) -> list[tuple[float, float]]:
-    """(seconds to the first output holding `name`, CPU seconds by then) for `runs` launches."""
+    cmd: Sequence[str],
+    circuit: Path,
+    name: str,
+    env: dict[str, str],
+    runs: int = 5,
+    flags: Sequence[str] = (),
+) -> list[tuple[float, float, float]]:
+    """(seconds to the first output holding `name`, CPU seconds by then, peak RSS MB by then) for `runs`
+    launches of `run CIRCUIT [flags]`."""
     results = []
     for _ in range(runs):
-        app = PtyProcess([*cmd, "run", str(circuit), "--mute", "--no-voice"], cols=COLS, rows=ROWS, env=env)
+        argv = [*cmd, "run", str(circuit), *flags, "--mute", "--no-voice"]
+        app = PtyProcess(argv, cols=COLS, rows=ROWS, env=env)
         try:
-            seen = app.wait_for(name, 20)
-            results.append((seen.monotonic - app.started, app.tree_cpu_seconds()))
+            seen = app.wait_for(name, 30)
+            results.append((seen.monotonic - app.started, app.tree_cpu_seconds(), app.peak_rss_mb()))
         finally:
             app.stop()
         time.sleep(0.3)
     return results
 
 
-def startup_rows(results: list[tuple[float, float]]) -> list[Row]:
+def startup_rows(results: list[tuple[float, float, float]]) -> list[Row]:
     seconds = [r[0] for r in results]
     cpu = statistics.median(r[1] for r in results)
     return [
