@@ -386,10 +386,10 @@ def _read_session(path: Path, sid: str, offset: int) -> LoggedSession:
     session = books.sessions[sid] = LoggedSession(id=sid, source=path)
     for line in _lines_containing(path, json.dumps(sid).encode("utf-8"), start=offset):
         record = decode(line)
-        if type(record) is str or record.session != sid:  # type: ignore[union-attr]
+        if isinstance(record, str) or record.session != sid:
             continue  # damage is read_log's to report
         books.order += 1
-        t = record.t  # type: ignore[union-attr]
+        t = record.t
         try:
             _HANDLERS[type(record)](session, record, t, books)
         except _OverCap:
