@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import wave
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import missing
 from timer import voice
 from timer.sounds import RATE, wav_bytes
 from timer.voice import VoiceSettings, render_phrases, voice_available
@@ -18,10 +18,7 @@ from timer.voice import VoiceSettings, render_phrases, voice_available
 
 def needs_espeak() -> None:
     if voice.speech_tool() is None:
-        message = "espeak-ng is not installed"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI installs it for the spoken-cue tests)")
-        pytest.skip(message)
+        missing("no speech tool: espeak-ng is not installed (apt-get install espeak-ng)")
 
 
 def test_a_phrase_renders_once_then_comes_from_the_cache(

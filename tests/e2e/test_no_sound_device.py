@@ -18,8 +18,9 @@ import pytest
 
 from tests.alsa_capture.support import CAPTURE, alsa_env, require_alsa, require_backend, require_simpleaudio
 from tests.conftest import circuit_text
+from tests.needs import need_tool
 
-from .tmux import Terminal, exit_code, shell_recording_exit, tmux_or_skip
+from .tmux import Terminal, exit_code, shell_recording_exit
 
 CIRCUIT = circuit_text("no-device")
 """5 s: count, count, go, count, count, final (and the start-up probe before them)."""
@@ -40,7 +41,7 @@ FORBIDDEN = (
 @pytest.fixture
 def start(tmp_path: Path) -> Iterator[Callable[[list[str]], Terminal]]:
     """Start `circuit-timer run` (through tests/alsa_capture/run_app.py with the given options) in tmux."""
-    tmux = tmux_or_skip("the no-sound-device screen test")
+    tmux = need_tool("tmux")
     require_alsa()
     terminals: list[Terminal] = []
 

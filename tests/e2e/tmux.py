@@ -5,30 +5,16 @@ Every wait polls the screen with a deadline; nothing sleeps for a fixed long tim
 
 from __future__ import annotations
 
-import os
 import shlex
-import shutil
 import subprocess
 import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
-import pytest
-
 from .screens import PolledScreen
 
 SIZE = (100, 30)
-
-
-def tmux_or_skip(what: str) -> str:
-    """tmux's path; without it the test is skipped, or fails on CI (where .ci/run installs it)."""
-    tmux = shutil.which("tmux")
-    if tmux is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"tmux is required for {what} on CI")
-        pytest.skip("tmux is not installed")
-    return tmux
 
 
 class Terminal(PolledScreen):
