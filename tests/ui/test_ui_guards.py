@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.conftest import Disk
+from tests.conftest import Disk, LoggedApp
 from tests.ui.test_ui import SHORT
-from tests.ui.test_ui_log import records, run_to, tap
+from tests.ui.test_ui_log import records, run_to, taps_on_a_full_disk
 from tests.ui.uihelp import in_session, screen_text, started
 from timer import voice
 from timer.audio import BellPlayer, NullPlayer, RecordingPlayer
@@ -26,13 +26,8 @@ from timer.ui.screens.summary import SummaryScreen
 
 
 async def summary_with_unsaved_records(pilot, clock: FakeClock, disk: Disk) -> SummaryScreen:
-    """Run the circuit with the log's disk full from 6 s on: the summary offers to save 2 taps elsewhere."""
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-    await run_to(pilot, clock, 6)
-    disk.full = True
-    await tap(pilot, 2)
+    """Run the session with the log's disk full from 6 s on: the summary offers to save 2 taps elsewhere."""
+    await taps_on_a_full_disk(pilot, clock, disk, 2)
     await run_to(pilot, clock, 120)
     summary = pilot.app.screen
     assert isinstance(summary, SummaryScreen) and summary.query_one("#rescue-path", Input)
@@ -43,10 +38,10 @@ async def summary_with_unsaved_records(pilot, clock: FakeClock, disk: Disk) -> S
 
 
 async def test_ctrl_c_over_the_help_at_the_summary_asks_before_losing_records(
-    logged_app: tuple[CircuitApp, FakeClock, Disk],
+    logged_app: LoggedApp,
 ) -> None:
     app, clock, disk = logged_app
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with in_session(app) as pilot:
         summary = await summary_with_unsaved_records(pilot, clock, disk)
         await pilot.press("escape", "question_mark")  # leave the path field, open the help
         await pilot.pause()
@@ -68,10 +63,10 @@ async def test_ctrl_c_over_the_help_at_the_summary_asks_before_losing_records(
 
 
 async def test_any_exit_with_unsaved_records_saves_them_to_the_rescue_file(
-    logged_app: tuple[CircuitApp, FakeClock, Disk],
+    logged_app: LoggedApp,
 ) -> None:
     app, clock, disk = logged_app
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with in_session(app) as pilot:
         await summary_with_unsaved_records(pilot, clock, disk)
         app.exit(0)  # any way out that does not ask (app.quit, a crash in a handler...)
         await pilot.pause()
@@ -82,10 +77,10 @@ async def test_any_exit_with_unsaved_records_saves_them_to_the_rescue_file(
 
 
 async def test_quit_anyway_at_the_summary_writes_no_rescue_file(
-    logged_app: tuple[CircuitApp, FakeClock, Disk],
+    logged_app: LoggedApp,
 ) -> None:
     app, clock, disk = logged_app
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with in_session(app) as pilot:
         await summary_with_unsaved_records(pilot, clock, disk)
         await pilot.press("escape", "q", "y")
         await pilot.pause()
@@ -94,13 +89,11 @@ async def test_quit_anyway_at_the_summary_writes_no_rescue_file(
 
 
 async def test_a_session_ended_by_an_unasked_exit_is_rescued_too(
-    logged_app: tuple[CircuitApp, FakeClock, Disk],
+    logged_app: LoggedApp,
 ) -> None:
     app, clock, disk = logged_app
     async with in_session(app) as pilot:
-        await run_to(pilot, clock, 6)
-        disk.full = True
-        await tap(pilot, 3)
+        await taps_on_a_full_disk(pilot, clock, disk, 3)
         app.exit(0)
         await pilot.pause()
     saved = records(default_rescue_path())

@@ -15,7 +15,7 @@ import pytest
 from textual.app import App
 from textual.widgets import DataTable, Input
 
-from tests.conftest import LoggedApp, circuit_text
+from tests.conftest import Disk, LoggedApp, circuit_text
 from timer.clock import FakeClock
 from timer.history.trends import bars, compare, segment_length, set_pace
 from timer.plan import Plan, load_plan
@@ -68,6 +68,13 @@ async def tap(pilot, n: int) -> None:
     await pilot.press(*["space"] * n)
 
 
+async def taps_on_a_full_disk(pilot, clock: FakeClock, disk: Disk, taps: int) -> None:
+    """6 s into the first Squat set the log's disk fills up; then `taps` reps are tapped."""
+    await run_to(pilot, clock, 6)
+    disk.full = True
+    await tap(pilot, taps)
+
+
 # --- a disk that fills up ---------------------------------------------------------------------------------
 
 
@@ -77,9 +84,7 @@ async def test_disk_full_warns_retries_and_writes_everything_when_it_recovers(
     app, clock, disk = logged_app
     log = disk.log
     async with in_session(app, (100, 30), notifications=True) as pilot:
-        await run_to(pilot, clock, 6)
-        disk.full = True
-        await tap(pilot, 3)
+        await taps_on_a_full_disk(pilot, clock, disk, 3)
         await run_to(pilot, clock, 36)  # the set ends while the disk is full: the timer goes on
         screen = app.screen
         assert isinstance(screen, RunScreen) and screen.last_state.phase.kind == "rest"
@@ -108,9 +113,7 @@ async def test_unsaved_records_are_offered_to_another_file_at_the_summary(
     app, clock, disk = logged_app
     log = disk.log
     async with in_session(app) as pilot:
-        await run_to(pilot, clock, 6)
-        disk.full = True
-        await tap(pilot, 4)
+        await taps_on_a_full_disk(pilot, clock, disk, 4)
         await run_to(pilot, clock, 120)
         summary = app.screen
         assert isinstance(summary, SummaryScreen)
@@ -171,9 +174,7 @@ async def test_quitting_with_a_full_disk_goes_to_the_summary_instead_of_exiting(
 ) -> None:
     app, clock, disk = logged_app
     async with in_session(app) as pilot:
-        await run_to(pilot, clock, 6)
-        disk.full = True
-        await tap(pilot, 2)
+        await taps_on_a_full_disk(pilot, clock, disk, 2)
         await pilot.press("q", "y")
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, SummaryScreen)
@@ -185,9 +186,7 @@ async def test_sigterm_with_a_full_disk_saves_to_the_rescue_file(
 ) -> None:
     app, clock, disk = logged_app
     async with in_session(app) as pilot:
-        await run_to(pilot, clock, 6)
-        disk.full = True
-        await tap(pilot, 2)
+        await taps_on_a_full_disk(pilot, clock, disk, 2)
         app.end_by_signal(signal.SIGTERM)
         await pilot.pause()
     assert app.return_code == 128 + signal.SIGTERM
