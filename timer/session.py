@@ -79,6 +79,23 @@ class SetEnded:
     reps: int
     """Reps tapped during the phase (or set later with `Session.set_reps`, in `completed_sets`)."""
     skipped: bool
+    counted: bool = False
+    """Whether the athlete tapped (or undid) a rep in the set, or typed its count: only then is `reps` a
+    count. A set nobody counted is "not counted", never 0 and never its target."""
+    active_s: float = 0.0
+    """Work time done: `ended_t - started_t` less the time paused inside the set."""
+    paused_s: float = 0.0
+    """Time paused inside the set."""
+
+
+@dataclass(frozen=True)
+class RestExtended:
+    """A rest (or get-ready) lengthened with `+`: by `seconds`, to `duration_s` in all."""
+
+    phase: Phase
+    seconds: float
+    duration_s: float
+    t: float
 
 
 @dataclass(frozen=True)
@@ -93,9 +110,11 @@ class CueDue:
 @dataclass(frozen=True)
 class SessionFinished:
     t: float
+    paused_s: float = 0.0
+    """Time spent paused in the whole session."""
 
 
-Event = PhaseChanged | SetEnded | CueDue | SessionFinished
+Event = PhaseChanged | SetEnded | CueDue | SessionFinished | RestExtended
 
 
 @dataclass(frozen=True)
@@ -168,6 +187,7 @@ class Session:
         self._cues_done_upto = -1.0  # phase-relative time up to which cues have been handled
         self._backed_into: int | None = None  # the phase the last `back` restarted, until another change
         self._reps: dict[int, int] = {}
+        self._counted: set[int] = set()  # work phases whose reps were tapped or typed (this attempt)
         self._sets: dict[int, SetEnded] = {}
         self._events: list[Event] = []
 
@@ -192,6 +212,10 @@ class Session:
     def reps_for(self, phase_index: int) -> int:
         """Reps recorded for a work phase (tapped, or corrected with `set_reps`); 0 when none."""
         return self._reps.get(phase_index, 0)
+
+    def counted(self, phase_index: int) -> bool:
+        """Whether a work phase's reps were tapped or typed (else its reps are "not counted")."""
+        return phase_index in self._counted
 
     @property
     def completed_sets(self) -> list[SetEnded]:
@@ -298,20 +322,25 @@ class Session:
             return False
         self._durations[self._index] += seconds
         self._load_cues()  # the end cues (rest10, 3-2-1) move with the new end
+        self._events.append(RestExtended(self.phase, seconds, self._durations[self._index], self._t(now)))
         return True
 
     def add_rep(self, now: float) -> bool:
-        """Count one rep in the current work phase; False (nothing counted) outside work."""
+        """Count one rep in the current work phase; False (nothing counted) outside work or while paused.
+
+        A tap while paused is ignored: the set's time is stopped, so no rep can belong to it.
+        """
         self._advance(now)
-        if self.status not in ("running", "paused") or not self.phase.is_work:
+        if self.status != "running" or not self.phase.is_work:
             return False
         self._reps[self._index] = self._reps.get(self._index, 0) + 1
+        self._counted.add(self._index)
         return True
 
     def undo_rep(self, now: float) -> bool:
-        """Take back one rep in the current work phase; False outside work or at 0."""
+        """Take back one rep in the current work phase; False outside work, while paused, or at 0."""
         self._advance(now)
-        if self.status not in ("running", "paused") or not self.phase.is_work:
+        if self.status != "running" or not self.phase.is_work:
             return False
         if self._reps.get(self._index, 0) == 0:
             return False
@@ -332,8 +361,9 @@ class Session:
         redoing = phase_index == self._index and self.status in ("running", "paused")
         if not redoing:
             self._reps[phase_index] = reps
+            self._counted.add(phase_index)
         if phase_index in self._sets:
-            self._sets[phase_index] = replace(self._sets[phase_index], reps=reps)
+            self._sets[phase_index] = replace(self._sets[phase_index], reps=reps, counted=True)
 
     def set_metronome(self, on: bool) -> None:
         """Turn metronome ticks on or off from the next tick on."""
@@ -392,6 +422,7 @@ class Session:
         self._phase_start_a, self._phase_start_t = a, t
         if self.phase.is_work:
             self._reps[index] = 0  # a set done again is counted again
+            self._counted.discard(index)
         self._cues_done_upto = -1.0
         self._load_cues()
         self._events.append(PhaseChanged(self.phase, previous, reason, t))  # type: ignore[arg-type]
@@ -406,7 +437,16 @@ class Session:
 
     def _end_set(self, t: float, *, skipped: bool) -> None:
         i = self._index
-        record = SetEnded(self.phase, self._phase_start_t, t, self._reps.get(i, 0), skipped)
+        # Work done = running time since the phase began, capped at its length (time runs out at the end).
+        active = min(self._durations[i], self._running(self._last_now) - self._phase_start_a)
+        if not skipped:
+            active = self._durations[i]
+        active = max(0.0, active)
+        paused = max(0.0, (t - self._phase_start_t) - active)
+        record = SetEnded(
+            self.phase, self._phase_start_t, t, self._reps.get(i, 0), skipped, i in self._counted,
+            round(active, 3), round(paused, 3),
+        )  # fmt: skip
         self._sets[i] = record
         self._events.append(record)
 
@@ -418,7 +458,7 @@ class Session:
             self._paused_total += self._last_now - self._pause_began
             self.pauses.append(Pause(self.phase, self._pause_t, self._last_now - self._pause_began))
             self._pause_began = None
-        self._events.append(SessionFinished(t))
+        self._events.append(SessionFinished(t, round(self._paused_total, 3)))
 
     def _shown_reps(self) -> int:
         for p in reversed(self.plan.phases[: self._index + 1]):

@@ -182,19 +182,23 @@ def test_every_set_of_a_complex_is_logged_per_part(tmp_path: Path, plan: Plan) -
 
 
 @pytest.mark.parametrize(
-    ("tapped", "target", "logged"),
-    [(0, None, None), (0, 30, 0), (12, None, 12), (None, 30, None), (31, 30, 31)],
+    ("reps", "counted", "logged"),
+    [(0, False, None), (0, True, 0), (12, True, 12), (None, False, None), (18, False, None)],
 )
-def test_reps_are_null_only_when_nothing_was_tapped_and_there_was_no_target(tapped, target, logged) -> None:
-    assert replog.logged_reps(tapped, target) == logged
+def test_reps_are_logged_only_when_counted(reps, counted, logged) -> None:
+    assert replog.logged_reps(reps, counted) == logged
 
 
-def test_untapped_timed_set_is_logged_as_null(tmp_path: Path, plan: Plan) -> None:
+@pytest.mark.parametrize("target", [None, 18])
+def test_untapped_set_is_logged_as_null_and_not_counted_whatever_its_target(
+    tmp_path: Path, plan: Plan, target: int | None
+) -> None:
     path = tmp_path / "log.jsonl"
-    phase = replace(work(plan)[0], target_reps=None)
+    phase = replace(work(plan)[0], target_reps=target)
     log = SessionLog(path, clock_start=0.0, wall=Wall())
-    log.set_ended(phase, started_t=0, ended_t=180, reps=0, now=180)
-    assert lines(path)[0]["reps"] is None
+    log.set_ended(phase, started_t=0, ended_t=180, reps=0, counted=False, now=180)
+    record = lines(path)[0]
+    assert (record["reps"], record["counted"], record["target_reps"]) == (None, False, target)
 
 
 def test_engine_events_are_logged_through_handle(tmp_path: Path, plan: Plan) -> None:
@@ -203,7 +207,7 @@ def test_engine_events_are_logged_through_handle(tmp_path: Path, plan: Plan) -> 
     log = SessionLog(path, clock_start=0.0, wall=Wall())
     log.start(plan, now=0.0)
     log.handle(PhaseChanged(phase=first, previous=plan.phases[0], reason="time", t=10.0), 10.0)  # not logged
-    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=100.0, reps=30, skipped=True), 100.0)
+    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=100.0, reps=30, skipped=True, counted=True), 100.0)
     log.handle(PhaseChanged(phase=rest, previous=first, reason="skip", t=100.0), 100.0)
     log.handle(PhaseChanged(phase=first, previous=second, reason="back", t=120.0), 120.0)
     log.handle(SessionFinished(t=200.0), 200.5)
@@ -220,6 +224,7 @@ def test_engine_events_are_logged_through_handle(tmp_path: Path, plan: Plan) -> 
         "status": "completed",
         "total_s": 200.0,
         "total_reps": 30,
+        "paused_s": 0.0,
     }
 
 
@@ -229,7 +234,7 @@ def test_abort_logs_the_set_under_way_and_resume_does_it_again(tmp_path: Path, p
     log = SessionLog(path, clock_start=50.0, wall=Wall())
     log.start(plan, now=50.0, circuit_sha256="a" * 64)
     log.handle(PhaseChanged(phase=first, previous=prepare, reason="time", t=10.0), 60.0)
-    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=58, skipped=False), 240.0)
+    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=58, skipped=False, counted=True), 240.0)
     log.handle(PhaseChanged(phase=rest, previous=first, reason="time", t=190.0), 240.0)
     log.handle(PhaseChanged(phase=second, previous=rest, reason="time", t=280.0), 330.0)
     assert log.abort(50.0 + 301.5, reps=7)  # q pressed 21.5 s into the Step-ups
@@ -258,7 +263,7 @@ def test_an_aborted_redo_does_not_change_the_total_reps_of_a_finished_set(tmp_pa
     log = SessionLog(path, clock_start=0.0, wall=Wall())
     log.start(plan, now=0.0)
     log.handle(PhaseChanged(phase=first, previous=prepare, reason="time", t=10.0), 10.0)
-    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=12, skipped=False), 190.0)
+    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=12, skipped=False, counted=True), 190.0)
     log.handle(PhaseChanged(phase=rest, previous=first, reason="time", t=190.0), 190.0)
     log.set_update(first, 20, now=195.0)
     log.handle(PhaseChanged(phase=first, previous=rest, reason="back", t=196.0), 196.0)
@@ -292,7 +297,7 @@ def test_abort_during_a_rest_writes_only_the_end(tmp_path: Path, plan: Plan) -> 
     path = tmp_path / "log.jsonl"
     first, rest = plan.phases[1:3]
     log = SessionLog(path, clock_start=0.0, wall=Wall())
-    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=58, skipped=False), 190.0)
+    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=58, skipped=False, counted=True), 190.0)
     log.handle(PhaseChanged(phase=rest, previous=first, reason="time", t=190.0), 190.0)
     log.abort(200.0, reps=58)
     assert [r["type"] for r in lines(path)] == ["set", "session_end"]

@@ -33,11 +33,13 @@ from timer.replog.records import (
     TYPES,
     Back,
     End,
+    Extend,
     Pause,
     Record,
     Rep,
     Resume,
     Resumed,
+    SessionRpe,
     SetRecord,
     SetUpdate,
     Skip,
@@ -70,6 +72,13 @@ class LoggedSet:
     ended_by: str
     t: float
     """When the record was written (session time): the latest record for a place wins."""
+    counted: bool = False
+    """Whether `reps` was tapped or typed (a log before `counted` existed: whether `reps` is not null)."""
+    logged_active_s: float | None = None
+    """`active_s` as logged (work time without pauses); None in logs written before it existed."""
+    paused_s: float | None = None
+    parts: int = 0
+    """How many parts the set has (0: a plain station, or a log from before the field)."""
 
     @property
     def key(self) -> SetKey:
@@ -77,9 +86,15 @@ class LoggedSet:
 
     @property
     def actual_s(self) -> float | None:
+        """The set's whole span, `ended_t - started_t` (pauses included)."""
         if self.started_t is None or self.ended_t is None:
             return None
         return round(self.ended_t - self.started_t, 3)
+
+    @property
+    def active_s(self) -> float | None:
+        """Work time without pauses: as logged, or the whole span for logs that predate `active_s`."""
+        return self.logged_active_s if self.logged_active_s is not None else self.actual_s
 
     @property
     def volume(self) -> float:
@@ -116,6 +131,15 @@ class LoggedSession:
     skips: int = 0
     backs: int = 0
     resumes: int = 0
+    extends: int = 0
+    paused_s: float | None = None
+    """Time paused, as the end record says (None in logs before it existed, or with no end)."""
+    rpe: int | None = None
+    """Session RPE (0-10) from the latest `session_rpe` record; None when not given."""
+    rpe_minutes: float | None = None
+    """The minutes the RPE was multiplied by (the session's time without pauses)."""
+    rpe_load: float | None = None
+    """Foster's session load, RPE x minutes, as logged."""
     _updates: dict[SetKey, tuple[float, int | None]] | None = field(default=None, repr=False)
     """Corrections by place (made when the first comes: most sessions have none)."""
     _last: tuple[float, int, str] | None = field(default=None, repr=False)
@@ -519,6 +543,10 @@ def _on_set(s: LoggedSession, r: SetRecord, t: float, books: _Books) -> None:
         r.target_reps,
         kept[3] or "time",
         t,
+        r.reps is not None if r.counted is None else (r.counted and r.reps is not None),
+        r.active_s,
+        r.paused_s,
+        r.parts or 0,
     )
     # A set done again (back, resume) replaces the earlier one, but a redo cut short by quitting does not
     # replace a set that was finished: the athlete went back into it, then stopped; the finished set stands
@@ -552,6 +580,16 @@ def _on_rep(s: LoggedSession, r: Rep, t: float, books: _Books) -> None:
 def _on_end(s: LoggedSession, r: End, t: float, books: _Books) -> None:
     s._mark((t, books.order, r.status))
     s.total_s, s.total_reps = r.total_s, r.total_reps
+    if r.paused_s is not None:
+        s.paused_s = r.paused_s
+
+
+def _on_extend(s: LoggedSession, r: Record, t: float, books: _Books) -> None:
+    s.extends += 1
+
+
+def _on_rpe(s: LoggedSession, r: SessionRpe, t: float, books: _Books) -> None:
+    s.rpe, s.rpe_minutes, s.rpe_load = r.rpe, r.minutes, r.load
 
 
 def _on_pause(s: LoggedSession, r: Record, t: float, books: _Books) -> None:
@@ -581,6 +619,8 @@ _HANDLERS: dict[type[Record], Callable[[LoggedSession, Any, float, _Books], None
     Skip: _on_skip,
     Back: _on_back,
     End: _on_end,
+    Extend: _on_extend,
+    SessionRpe: _on_rpe,
 }
 assert set(_HANDLERS) == set(TYPES.values()), "every record type needs a handler"
 
@@ -607,6 +647,7 @@ def _finish(s: LoggedSession) -> LoggedSession:
         logged = s.sets.get(key)
         if logged is not None and t >= logged.t:
             logged.reps = reps
+            logged.counted = reps is not None
     s.sets = dict(sorted(s.sets.items(), key=lambda item: (*item[0][:3], item[0][3] or 0)))
     if s._last is not None:
         last = s._last[2]

@@ -70,6 +70,13 @@ class SetRecord(Place, tag="set", frozen=True, gc=False):
     reps: Whole | None = None
     target_reps: Whole | None = None
     ended_by: str | None = None
+    counted: bool | None = None
+    """Whether `reps` was tapped or typed; absent in logs written before it (then: reps is not null)."""
+    active_s: Number | None = None
+    """Work seconds without pauses; absent in older logs (then: the whole span)."""
+    paused_s: Number | None = None
+    parts: Whole | None = None
+    """How many parts the set has (0 for a plain station); absent in older logs."""
 
 
 class SetUpdate(Place, tag="set_update", frozen=True, gc=False):
@@ -101,12 +108,27 @@ class End(Record, tag="session_end", frozen=True, gc=False):
     status: Literal["completed", "aborted"]
     total_s: Number | None = None
     total_reps: Whole | None = None
+    paused_s: Number | None = None
 
 
-AnyRecord = Start | Resumed | SetRecord | SetUpdate | Rep | Pause | Resume | Skip | Back | End
+class Extend(Record, tag="extend", frozen=True, gc=False):
+    """A rest lengthened with `+`: counted, its fields not needed by the reader (not checked)."""
+
+
+class SessionRpe(Record, tag="session_rpe", frozen=True, gc=False):
+    """How hard the session was (CR-10) and Foster's load, RPE × minutes."""
+
+    rpe: Annotated[int, msgspec.Meta(ge=0, le=10)]
+    minutes: Number | None = None
+    load: Number | None = None
+
+
+AnyRecord = (
+    Start | Resumed | SetRecord | SetUpdate | Rep | Pause | Resume | Skip | Back | End | Extend | SessionRpe
+)
 TYPES: dict[str, type[AnyRecord]] = {
     cls.__struct_config__.tag: cls  # type: ignore[misc]
-    for cls in (Start, Resumed, SetRecord, SetUpdate, Rep, Pause, Resume, Skip, Back, End)
+    for cls in (Start, Resumed, SetRecord, SetUpdate, Rep, Pause, Resume, Skip, Back, End, Extend, SessionRpe)
 }
 
 _fast = msgspec.json.Decoder(AnyRecord).decode

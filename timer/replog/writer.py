@@ -46,15 +46,13 @@ def new_session_id(when: datetime) -> str:
     return f"{when.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-def logged_reps(tapped: int | None, target_reps: int | None) -> int | None:
-    """Reps as logged: what was tapped, but null when nothing was tapped and the set had no target.
+def logged_reps(reps: int | None, counted: bool) -> int | None:
+    """Reps as logged: exactly what was tapped or typed; null when the set was not counted.
 
-    A timed set nobody counted is "not counted", not "zero reps"; a set with a rep target that ended
-    without a tap is logged as 0 so the coach sees it.
+    Nothing the athlete did not enter is ever written: an untouched set is `null` (with `counted: false`),
+    never 0 and never its target.
     """
-    if tapped is None or (tapped == 0 and target_reps is None):
-        return None
-    return tapped
+    return reps if counted else None
 
 
 def encode(record: dict[str, Any]) -> bytes:
@@ -168,13 +166,23 @@ class SessionLog:
         reps: int | None,
         now: float,
         ended_by: EndedBy = "time",
+        counted: bool | None = None,
+        active_s: float | None = None,
+        paused_s: float = 0.0,
     ) -> bool:
         """Write `set` for a work phase (one per part). Times are the engine's session times.
 
+        `counted` says whether `reps` was tapped or typed (None: when `reps` is not None); an uncounted
+        set is logged with `reps: null`. `active_s` is the work time without pauses (default: the whole
+        span less `paused_s`).
         `ended_by="abort"` records a set cut short by quitting: its reps are kept, and a resume does it again;
         but a redo of a finished set cut short this way leaves the finished set (and its reps) standing.
         """
-        value = logged_reps(reps, phase.target_reps)
+        if counted is None:
+            counted = reps is not None
+        value = logged_reps(reps, counted)
+        if active_s is None:
+            active_s = max(0.0, ended_t - started_t - paused_s)
         key = set_key(phase)
         # The reader's rule: a redo cut short by quitting does not replace a finished set, so its reps
         # (with any correction) stay in the end record's total, as they do in `history`.
@@ -200,6 +208,10 @@ class SessionLog:
                 reps=value,
                 target_reps=phase.target_reps,
                 ended_by=ended_by,
+                counted=value is not None,
+                active_s=round(active_s, 3),
+                paused_s=round(paused_s, 3),
+                parts=phase.parts_in_set,
             )
         )
 
@@ -207,6 +219,24 @@ class SessionLog:
         """Write `set_update`: a correction of a set's reps (readers take the latest)."""
         self._reps[set_key(phase)] = reps
         return self._emit(self._record("set_update", now, **_place(phase), reps=reps))
+
+    def extend(self, now: float, phase: Phase, seconds: float, duration_s: float) -> bool:
+        """Write `extend`: a rest (or get-ready) lengthened by `seconds`, now `duration_s` long."""
+        return self._emit(
+            self._record(
+                "extend", now, phase=phase.index, kind=phase.kind, seconds=seconds, duration_s=duration_s
+            )
+        )
+
+    def session_rpe(self, now: float, rpe: int, minutes: float) -> bool:
+        """Write `session_rpe`: how hard the session was (CR-10, 0-10) and Foster's load, RPE x minutes.
+
+        Asked on the summary, so it comes after `session_end` (the file is opened again for it).
+        """
+        minutes = round(minutes, 1)
+        return self._emit(
+            self._record("session_rpe", now, rpe=rpe, minutes=minutes, load=round(rpe * minutes))
+        )
 
     def rep(self, now: float, count: int | None = None) -> bool:
         """Write `rep` for a tap; `count` is the set's tally after it (lower after an undo)."""
@@ -234,40 +264,60 @@ class SessionLog:
         now: float,
         total_s: float | None = None,
         total_reps: int | None = None,
+        paused_s: float | None = None,
     ) -> bool:
         """Write `session_end`; totals default to the time now and the reps logged so far (resume included).
 
-        Call it once; it closes the file.
+        `paused_s`: the time paused in this run (the record leaves it out when unknown). Call it once; it
+        closes the file (a later correction or `session_rpe` opens it again).
         """
         total = self._shift(total_s) if total_s is not None else self._t(now)
         if total_reps is None:
             total_reps = sum(r for r in self._reps.values() if r is not None)
-        ok = self._emit(self._record("session_end", now, status=status, total_s=total, total_reps=total_reps))
+        extra = {"paused_s": round(paused_s, 3)} if paused_s is not None else {}
+        ok = self._emit(
+            self._record("session_end", now, status=status, total_s=total, total_reps=total_reps, **extra)
+        )
         if ok:
             self.close()
         return ok
 
-    def abort(self, now: float, *, reps: int = 0) -> bool:
+    def abort(
+        self,
+        now: float,
+        *,
+        reps: int = 0,
+        counted: bool | None = None,
+        active_s: float | None = None,
+        paused_s: float | None = None,
+    ) -> bool:
         """Quit mid-session (`q`, SIGTERM, SIGHUP): log the set under way with its reps so far, then the end.
 
         Knows the set under way from the engine events passed to `handle`. Such a set is logged with
-        `ended_by: "abort"`, so a resume does it again.
+        `ended_by: "abort"`, so a resume does it again. `counted` (default: reps > 0) and `active_s` (the
+        set's work time without pauses; default: all of it) come from the engine; `paused_s` is the
+        session's time paused, for the end record.
         """
         if self._open_set is not None:
             phase, started_t = self._open_set
+            ended_t = now - self.clock_start
+            active = min(ended_t - started_t, active_s) if active_s is not None else ended_t - started_t
             self.set_ended(
                 phase,
                 started_t=started_t,
-                ended_t=now - self.clock_start,
+                ended_t=ended_t,
                 reps=reps,
                 now=now,
                 ended_by="abort",
+                counted=reps > 0 if counted is None else counted,
+                active_s=max(0.0, active),
+                paused_s=max(0.0, ended_t - started_t - active),
             )
-        return self.end("aborted", now=now)
+        return self.end("aborted", now=now, paused_s=paused_s)
 
     def handle(self, event: object, now: float) -> bool:
         """Log an engine event from `Session.state(now).events`; events the log does not need are ignored."""
-        from timer.session import PhaseChanged, SessionFinished, SetEnded
+        from timer.session import PhaseChanged, RestExtended, SessionFinished, SetEnded
 
         if isinstance(event, PhaseChanged):  # remember the work set under way, for `abort`
             self._open_set = (event.phase, event.t) if event.phase.is_work else None
@@ -281,7 +331,12 @@ class SessionLog:
                 reps=event.reps,
                 now=now,
                 ended_by="skip" if event.skipped else "time",
+                counted=event.counted,
+                active_s=event.active_s,
+                paused_s=event.paused_s,
             )
+        if isinstance(event, RestExtended):
+            return self.extend(now, event.phase, event.seconds, event.duration_s)
         if (
             isinstance(event, PhaseChanged)
             and event.previous is not None
@@ -290,7 +345,7 @@ class SessionLog:
             return (self.skip if event.reason == "skip" else self.back)(now, event.previous, event.phase)
         if isinstance(event, SessionFinished):
             self._open_set = None
-            return self.end("completed", now=now, total_s=event.t)
+            return self.end("completed", now=now, total_s=event.t, paused_s=event.paused_s)
         return True
 
     # -- failures

@@ -1,0 +1,201 @@
+"""What a set is, when it is done, and how times and volume are rounded: the one definition every view uses.
+
+The summary (from the engine), `history`, the history screen, `run --resume` and the CSV all count sets
+through `group_sets` and `session_result`, so they cannot disagree (tests/core/test_records.py checks the
+five against a corpus of logs). The rules, as documented in docs/log-format.md:
+
+- A **set** is one timed work phase of a station; the parts of a complex together make one set.
+- A set is **done** when its work ran to its end (`ended_by: time`; for a complex, every part did);
+  **cut short** when it was skipped or ended by quitting part-way (its active seconds still count);
+  **not started** when the log has no record of it.
+- A set is **not counted** when some part of it has no reps the athlete tapped or typed.
+- A session is **completed** only when it reached its end (`session_end` `completed`).
+- Times are shown as `M:SS` rounded to the nearest second (halves up); volume (load × reps) is rounded
+  once, to 0.1, and shown without a trailing `.0`.
+
+No Textual here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from timer.e1rm import convert
+
+if TYPE_CHECKING:
+    from timer.replog.reader import LoggedSession
+
+SetStatus = Literal["done", "cut short"]
+PlaceKey = tuple[int, int, int]
+"""(round, station, set): where a set sits; its parts share it."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One work phase as recorded: a plain station's set, or one part of a complex."""
+
+    part: int | None
+    exercise: str | None
+    ended_by: str
+    """`time`, `skip` or `abort`."""
+    active_s: float
+    reps: int | None
+    """Tapped or typed; None when not counted."""
+    load: float | None = None
+    unit: str | None = None
+
+    @property
+    def counted(self) -> bool:
+        return self.reps is not None
+
+    @property
+    def volume(self) -> float:
+        """Load × reps (0 for bodyweight, no load, or not counted)."""
+        return self.load * self.reps if self.load is not None and self.reps is not None else 0.0
+
+
+@dataclass(frozen=True)
+class SetResult:
+    """One set (a complex's parts together), with its status."""
+
+    place: PlaceKey
+    name: str
+    parts: tuple[Part, ...]
+    parts_planned: int = 0
+    """How many parts the set has (0: a plain station, or unknown in an old log)."""
+
+    @property
+    def status(self) -> SetStatus:
+        ran_out = all(p.ended_by == "time" for p in self.parts)
+        complete = self.parts_planned == 0 or len(self.parts) >= self.parts_planned
+        return "done" if ran_out and complete else "cut short"
+
+    @property
+    def counted(self) -> bool:
+        """True when every part's reps were tapped or typed."""
+        return all(p.counted for p in self.parts)
+
+    @property
+    def reps(self) -> int | None:
+        """Reps of the counted parts; None when no part was counted."""
+        counted = [p.reps for p in self.parts if p.reps is not None]
+        return sum(counted) if counted else None
+
+    @property
+    def active_s(self) -> float:
+        return sum(p.active_s for p in self.parts)
+
+    def volume(self, unit: str | None = None) -> float:
+        """Load × reps over the parts, converted to `unit` when given."""
+        return sum(convert(p.volume, p.unit or unit or "kg", unit) if unit else p.volume for p in self.parts)
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    """A session's sets and the counts every view shows."""
+
+    sets: tuple[SetResult, ...]
+    planned: int | None
+    """Sets planned (a complex counts once); None when the log does not say."""
+    completed: bool
+    """The session reached its end."""
+
+    @property
+    def done(self) -> int:
+        return sum(s.status == "done" for s in self.sets)
+
+    @property
+    def cut_short(self) -> int:
+        return sum(s.status == "cut short" for s in self.sets)
+
+    @property
+    def not_started(self) -> int:
+        return max(0, self.planned - len(self.sets)) if self.planned is not None else 0
+
+    @property
+    def not_counted(self) -> int:
+        """Sets with a part whose reps nobody tapped or typed."""
+        return sum(not s.counted for s in self.sets)
+
+    @property
+    def reps(self) -> int:
+        return sum(s.reps or 0 for s in self.sets)
+
+    @property
+    def active_s(self) -> float:
+        return sum(s.active_s for s in self.sets)
+
+    def volume(self, unit: str | None = None) -> float:
+        """Load × reps of every set, rounded once (see `round_volume`); in `unit` when given."""
+        return round_volume(sum(s.volume(unit) for s in self.sets))
+
+    def sets_text(self) -> str:
+        """`done/planned`, plus the sets cut short: `7/12, 2 cut short`."""
+        text = f"{self.done}/{self.planned}" if self.planned else str(self.done)
+        return text + (f", {self.cut_short} cut short" if self.cut_short else "")
+
+
+def group_sets(
+    parts: Iterable[tuple[tuple[int, int, int, int | None], str, Part]], parts_planned: dict[PlaceKey, int] | None = None
+) -> tuple[SetResult, ...]:
+    """Gather parts into sets, in timeline order: `parts` holds ((round, station, set, part), name, Part)."""
+    grouped: dict[PlaceKey, tuple[str, list[Part]]] = {}
+    for key, name, part in sorted(parts, key=lambda item: (*item[0][:3], item[0][3] or 0)):
+        grouped.setdefault(key[:3], (name, []))[1].append(part)
+    planned = parts_planned or {}
+    return tuple(
+        SetResult(place, name, tuple(found), planned.get(place, 0)) for place, (name, found) in grouped.items()
+    )
+
+
+def session_result(session: LoggedSession) -> SessionResult:
+    """The sets of a session read from the log (corrections applied by the reader)."""
+    parts = [
+        (
+            key,
+            s.station_name or s.exercise or f"station {s.station}",
+            Part(s.part, s.exercise, s.ended_by, s.active_s or 0.0, s.reps, s.load, s.unit),
+        )
+        for key, s in session.sets.items()
+    ]
+    planned_parts = {key[:3]: s.parts for key, s in session.sets.items() if s.parts}
+    return SessionResult(
+        group_sets(parts, planned_parts), session.planned_sets, session.status == "completed"
+    )
+
+
+# ---------------------------------------------------------------- rounding, once
+
+
+def round_seconds(seconds: float) -> int:
+    """Whole seconds, halves up (2:55.5 shows 2:56 everywhere). The countdown rounds up on its own."""
+    return max(0, math.floor(round(seconds, 6) + 0.5))
+
+
+def format_time(seconds: float) -> str:
+    """`M:SS` (or `H:MM:SS` from an hour up) of a time that was spent, rounded by `round_seconds`."""
+    total = round_seconds(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def round_volume(volume: float) -> float:
+    """Volume to 0.1 (of kg or lb), halves up: the one rounding every screen, table and file uses."""
+    return math.floor(volume * 10 + 0.5 + 1e-9) / 10
+
+
+def format_volume(volume: float) -> str:
+    """`212.5`, `212`, `1 280` (thin grouping for thousands): `round_volume` as text."""
+    value = round_volume(volume)
+    whole = value.is_integer()
+    text = f"{value:,.0f}" if whole else f"{value:,.1f}"
+    return text.replace(",", " ")
+
+
+def srpe_minutes(active_s: float) -> float:
+    """The minutes sRPE multiplies: active time (pauses left out), to 0.1 min."""
+    return round(active_s / 60, 1)
