@@ -139,7 +139,8 @@ class SessionResult:
 
 
 def group_sets(
-    parts: Iterable[tuple[tuple[int, int, int, int | None], str, Part]], parts_planned: dict[PlaceKey, int] | None = None
+    parts: Iterable[tuple[tuple[int, int, int, int | None], str, Part]],
+    parts_planned: dict[PlaceKey, int] | None = None,
 ) -> tuple[SetResult, ...]:
     """Gather parts into sets, in timeline order: `parts` holds ((round, station, set, part), name, Part)."""
     grouped: dict[PlaceKey, tuple[str, list[Part]]] = {}
@@ -147,7 +148,8 @@ def group_sets(
         grouped.setdefault(key[:3], (name, []))[1].append(part)
     planned = parts_planned or {}
     return tuple(
-        SetResult(place, name, tuple(found), planned.get(place, 0)) for place, (name, found) in grouped.items()
+        SetResult(place, name, tuple(found), planned.get(place, 0))
+        for place, (name, found) in grouped.items()
     )
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from timer.audio import BellPlayer, Player
 from timer.clock import Clock
 from timer.cues import phase_cues
-from timer.durations import format_duration
+from timer.records import format_time
 from timer.plan import Phase, Plan
 from timer.replog.recorder import Recorder
 from timer.replog.resume import Resume
 from timer.session import REST_KINDS, CueDue, PhaseChanged, Session, SessionFinished, SetEnded, State
-from timer.tally import Tally
+from timer.tally import SetLine, Tally, under_way
 
 EXTEND_S = 15
 """What `+` adds to a rest."""
@@ -40,8 +40,11 @@ class RepOffer:
     phase_index: int
     exercise: str
     shown: int | None
-    """The value that stands when the rest ends: tapped, typed, or the target (None: nothing to save)."""
+    """The value that stands when the rest ends: tapped or typed (None: not counted, nothing to save).
+    Never the target: a set nobody counted stays "not counted" unless the athlete types."""
     target: int | None
+    parts: bool = False
+    """The set is a complex: Tab moves the offer to its other parts."""
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,11 @@ class SessionRunner:
         """The session has ended (finished or stopped): no more polls, cues or records."""
         self.offer: RepOffer | None = None
         """During a rest: the set just finished, offered for correction (None otherwise)."""
-        self.confirmed: set[int] = set()
-        """Work phases whose reps the athlete typed or accepted (the summary counts them even at 0)."""
         self.paused_by_suspend = False
         """The pause came from Ctrl+Z, not from `p` (the status line says how to go on)."""
-        self._logged_reps: dict[int, int] = {}  # each set's reps as the log has them, until corrected
+        self._logged_reps: dict[int, int | None] = {}  # each set's reps as the log has them (None: not counted)
+        self.cut: SetLine | None = None
+        """The set under way when the session was stopped (the summary lists it as cut short)."""
         self._told_sound: str | None = None
         self._sets_per_station = {row.station: row.sets for row in plan.station_rows}
 
@@ -117,7 +120,7 @@ class SessionRunner:
                 self.player.play(event.cue)
         for event in state.events:
             if isinstance(event, SetEnded):
-                self._logged_reps[event.phase.index] = event.reps
+                self._logged_reps[event.phase.index] = event.reps if event.counted else None
             elif isinstance(event, PhaseChanged):
                 if event.previous is not None and event.previous.kind in REST_KINDS:
                     self._commit_offer(now)  # the rest is over: the value shown stands
@@ -142,11 +145,34 @@ class SessionRunner:
         done = {s.phase.index: s for s in self.session.completed_sets}
         if not before.is_work or before.index not in done:
             return None
-        finished = done[before.index]
-        # Offer the target only for a set that ran its time: a skipped set was not done as planned.
-        fallback = None if finished.skipped else before.target_reps
-        shown = finished.reps if finished.reps else fallback
-        return RepOffer(before.index, before.exercise or "", shown, before.target_reps)
+        return self._offer_of(done[before.index].phase.index)
+
+    def _offer_of(self, phase_index: int) -> RepOffer | None:
+        finished = next((s for s in self.session.completed_sets if s.phase.index == phase_index), None)
+        if finished is None:
+            return None
+        phase = finished.phase
+        shown = finished.reps if finished.counted else None
+        return RepOffer(phase.index, phase.exercise or "", shown, phase.target_reps, parts=bool(phase.part))
+
+    def next_part(self) -> bool:
+        """Tab during the rest after a complex: offer its next finished part (round and round).
+
+        What was typed for the part being left stands, as it would at the rest's end. False when the offer
+        is not a complex's part.
+        """
+        offer = self.offer
+        if offer is None or not offer.parts:
+            return False
+        current = self.plan.phases[offer.phase_index]
+        done = {s.phase.index for s in self.session.completed_sets}
+        place = (current.round, current.station, current.set)
+        siblings = [p.index for p in self.plan.phases if p.index in done and (p.round, p.station, p.set) == place]
+        if len(siblings) < 2:
+            return True
+        self._commit_offer(self.clock())
+        self.offer = self._offer_of(siblings[(siblings.index(current.index) + 1) % len(siblings)])
+        return True
 
     def _commit_offer(self, now: float) -> None:
         offer, self.offer = self.offer, None
@@ -168,13 +194,12 @@ class SessionRunner:
 
     def _save(self, phase_index: int, reps: int, now: float) -> None:
         self.session.set_reps(phase_index, reps)
-        self.confirmed.add(phase_index)
-        if self._logged_reps.get(phase_index) != reps:
+        if phase_index not in self._logged_reps or self._logged_reps[phase_index] != reps:
             self._logged_reps[phase_index] = reps
             self.recorder.set_update(self.plan.phases[phase_index], reps, now)
 
     def add_rep(self) -> bool:
-        """A tap during work (False, and nothing logged, outside work)."""
+        """A tap during work (False, and nothing logged, outside work or while paused)."""
         now = self.clock()
         if not self.session.add_rep(now):
             return False
@@ -248,16 +273,24 @@ class SessionRunner:
             self.recorder.event(event, now)
         self.done = True
         if state.status != "finished":
-            self.recorder.abort(now, self.session.reps_for(state.phase.index))
+            index = state.phase.index
+            self.cut = under_way(self.session, state)
+            self.recorder.abort(
+                now,
+                self.session.reps_for(index),
+                counted=self.session.counted(index),
+                active_s=state.elapsed,
+                paused_s=state.paused_s,
+            )
         return state
 
     def tally(self, state: State) -> Tally:
-        """What the summary shows: the engine's sets, with the reps the athlete tapped, typed or accepted."""
+        """What the summary shows: the engine's sets with the reps tapped or typed, and a set cut short."""
         return Tally.from_session(
             self.session,
             total_s=state.t,
             paused_s=state.paused_s,
-            confirmed=self.confirmed,
+            cut=self.cut,
             log_path=self.recorder.path,
             log_problem=self.recorder.problem,
             session_id=self.recorder.session_id,
@@ -302,7 +335,7 @@ class SessionRunner:
         if self.paused_by_suspend and state.status == "paused":
             parts.append("paused while suspended: p goes on")
         if state.paused_s >= 1:
-            parts.append(f"paused {format_duration(state.paused_s)}")
+            parts.append(f"paused {format_time(state.paused_s)}")
         parts.append(self.plan.name)
         return " · ".join(parts)
 

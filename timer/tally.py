@@ -6,25 +6,37 @@ tests read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from timer.e1rm import convert
 from timer.plan import Phase, Plan
+from timer.records import Part, SessionResult, group_sets
+from timer.replog.lines import set_key
 from timer.session import Pause, Session, Skip
 
 
 @dataclass(frozen=True)
 class SetLine:
-    """One finished work phase (each part of a complex counts as one)."""
+    """One finished work phase (each part of a complex is one line; `Tally.result` groups them)."""
 
     phase: Phase
     reps: int | None
-    """Reps done: tapped or corrected; None when nothing was tapped or typed."""
+    """Reps done: tapped or typed; None when nothing was (not counted)."""
     skipped: bool
     seconds: float
-    """How long the set actually ran."""
+    """Work time done, pauses left out (`active_s` in the log)."""
+    ended_by: str = ""
+    """`time`, `skip` or `abort` (default: from `skipped`)."""
+
+    @property
+    def how(self) -> str:
+        return self.ended_by or ("skip" if self.skipped else "time")
+
+    @property
+    def part(self) -> Part:
+        p = self.phase
+        return Part(p.part, p.exercise, self.how, self.seconds, self.reps, p.load, p.unit)
 
     @property
     def volume(self) -> float:
@@ -62,26 +74,21 @@ class Tally:
         *,
         total_s: float,
         paused_s: float,
-        confirmed: Iterable[int] = (),
+        cut: SetLine | None = None,
         log_path: Path | None = None,
         log_problem: str | None = None,
         session_id: str | None = None,
         earlier: tuple[int, int] = (0, 0),
     ) -> Tally:
-        """Read the engine's record; `confirmed` holds the sets whose reps the athlete typed or accepted.
+        """Read the engine's record: reps only where the athlete tapped or typed them.
 
+        `cut`: the set under way when the session was quit (ended by `abort`), if any.
         `earlier`: (sets, reps) done before the interruption of a resumed session.
         """
-        sure = set(confirmed)
         lines = tuple(
-            SetLine(
-                s.phase,
-                s.reps if (s.reps or s.phase.index in sure) else None,
-                s.skipped,
-                s.ended_t - s.started_t,
-            )
+            SetLine(s.phase, s.reps if s.counted else None, s.skipped, s.active_s)
             for s in session.completed_sets
-        )
+        ) + ((cut,) if cut is not None else ())
         return cls(
             plan=session.plan,
             sets=lines,
@@ -98,9 +105,25 @@ class Tally:
         )
 
     @property
+    def planned(self) -> int:
+        """Sets in the timeline run (a complex counts once), plus those done before a resume."""
+        return len({set_key(p)[:3] for p in self.plan.phases if p.is_work}) + self.earlier_sets
+
+    @property
+    def result(self) -> SessionResult:
+        """The sets as every view counts them (`timer.records`): done, cut short, not counted."""
+        parts = [(set_key(s.phase), s.phase.station_name or "", s.part) for s in self.sets]
+        planned_parts = {set_key(s.phase)[:3]: s.phase.parts_in_set for s in self.sets}
+        return SessionResult(group_sets(parts, planned_parts), self.planned, self.completed)
+
+    @property
     def total_reps(self) -> int:
         return sum(s.reps or 0 for s in self.sets)
 
     @property
     def volume(self) -> float:
-        return sum(s.volume for s in self.sets)
+        return self.result.volume()
+
+    @property
+    def active_s(self) -> float:
+        return sum(s.seconds for s in self.sets)

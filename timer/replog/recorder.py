@@ -15,7 +15,7 @@ from typing import Protocol
 
 from timer.plan import Phase, Plan
 from timer.replog.resume import Resume, ResumePoint, original_phase
-from timer.session import Event, PhaseChanged, SessionFinished, SetEnded
+from timer.session import Event, PhaseChanged, RestExtended, SessionFinished, SetEnded
 
 
 class RepLog(Protocol):
@@ -45,7 +45,16 @@ class RepLog(Protocol):
     def pause(self, now: float) -> bool: ...
     def resume(self, now: float) -> bool: ...
     def set_update(self, phase: Phase, reps: int | None, now: float) -> bool: ...
-    def abort(self, now: float, *, reps: int = 0) -> bool: ...
+    def abort(
+        self,
+        now: float,
+        *,
+        reps: int = 0,
+        counted: bool | None = None,
+        active_s: float | None = None,
+        paused_s: float | None = None,
+    ) -> bool: ...
+    def session_rpe(self, now: float, rpe: int, minutes: float) -> bool: ...
     def retry(self) -> bool: ...
     def save_pending_to(self, path: str | os.PathLike[str]) -> None: ...
 
@@ -115,7 +124,7 @@ class Recorder:
             if isinstance(event, PhaseChanged):
                 previous = original_phase(self._resume, event.previous) if event.previous else None
                 event = replace(event, phase=original_phase(self._resume, event.phase), previous=previous)
-            elif isinstance(event, SetEnded):
+            elif isinstance(event, (SetEnded, RestExtended)):
                 event = replace(event, phase=original_phase(self._resume, event.phase))
         self.log.handle(event, now)
         if isinstance(event, SessionFinished):
@@ -129,17 +138,30 @@ class Recorder:
         if self.log is not None:
             (self.log.pause if paused else self.log.resume)(now)
 
-    def set_update(self, phase: Phase, reps: int, now: float) -> None:
+    def set_update(self, phase: Phase, reps: int | None, now: float) -> None:
         if self.log is not None:
             self.log.set_update(original_phase(self._resume, phase), reps, now)
 
-    def abort(self, now: float, reps: int) -> None:
-        """Quit mid-session: the log writes the set under way (it knows it from the events) with `reps`,
-        then `session_end` aborted."""
+    def abort(
+        self,
+        now: float,
+        reps: int,
+        *,
+        counted: bool | None = None,
+        active_s: float | None = None,
+        paused_s: float | None = None,
+    ) -> None:
+        """Quit mid-session: the log writes the set under way (it knows it from the events) with `reps`
+        (when `counted`) and its `active_s`, then `session_end` aborted with the time paused."""
         if self.log is None or self.ended:
             return
         self.ended = True
-        self.log.abort(now, reps=reps)
+        self.log.abort(now, reps=reps, counted=counted, active_s=active_s, paused_s=paused_s)
+
+    def session_rpe(self, now: float, rpe: int, minutes: float) -> None:
+        """The athlete's session RPE from the summary (after the end record)."""
+        if self.log is not None:
+            self.log.session_rpe(now, rpe, minutes)
 
     @property
     def problem(self) -> str | None:

@@ -75,7 +75,7 @@ class CircuitApp(App[int]):
     def _summary(self, message: SessionDone) -> None:
         while isinstance(self.screen, (ConfirmQuit, HelpScreen)):
             self.pop_screen()
-        self.switch_screen(SummaryScreen(message.tally, self.ctx.recorder))
+        self.switch_screen(SummaryScreen(message.tally, self.ctx.recorder, clock=self.ctx.clock))
 
     @on(OpenHistory)
     def _history(self) -> None:

@@ -33,6 +33,8 @@ class ConfirmQuit(ModalScreen[bool]):
         super().__init__()
         self.title_text, self.body, self.keys = title, body, keys
         self.ctrl_c_confirms = ctrl_c_confirms
+        self.by_interrupt = False
+        """True when a second Ctrl+C answered (leave at once) rather than `y`."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
@@ -45,4 +47,5 @@ class ConfirmQuit(ModalScreen[bool]):
 
     def action_interrupt(self) -> None:
         if self.ctrl_c_confirms:
+            self.by_interrupt = True
             self.dismiss(True)

@@ -191,7 +191,9 @@ class RunScreen(Screen[None]):
         """A new phase: a rest offers the finished set's reps for correction; work shows the live taps."""
         offer = self.runner.offer
         if offer is not None:
-            self._entry.begin_entry(offer.phase_index, offer.exercise, offer.shown, offer.target)
+            self._entry.begin_entry(
+                offer.phase_index, offer.exercise, offer.shown, offer.target, parts=offer.parts
+            )
         elif not state.phase.is_work:
             self._entry.show_off()
 
@@ -213,11 +215,18 @@ class RunScreen(Screen[None]):
     # --- reps -----------------------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """Digits, backspace and Enter go to the rep entry during a rest (it never takes focus)."""
+        """Digits, backspace and Enter go to the rep entry during a rest (it never takes focus); Tab moves
+        it between the parts of a complex just done."""
         if self._entry.feed(event.key):
             event.stop()
             event.prevent_default()
             self.runner.edit_offer(self._entry.shown)  # what stands if the rest ends before Enter
+            self._show_rep_count()
+        elif event.key == "tab" and self.runner.next_part():
+            event.stop()
+            event.prevent_default()
+            if self.last_state is not None:
+                self._show_offer(self.last_state)
             self._show_rep_count()
 
     @on(RepEntry.Entered)
@@ -319,6 +328,9 @@ class RunScreen(Screen[None]):
     # --- keys -----------------------------------------------------------------------------------------
 
     def action_rep(self) -> None:
+        if self.session.paused:
+            self.notify("Paused: taps are not counted. p goes on.", title="paused", timeout=2)
+            return
         if self.runner.add_rep():
             self.poll()
 
@@ -365,24 +377,27 @@ class RunScreen(Screen[None]):
         self.poll()
 
     def action_quit(self) -> None:
+        confirm = ConfirmQuit()
+
         def decided(quit_now: bool | None) -> None:
             if quit_now:
-                self.abort()
+                self.abort(leave=confirm.by_interrupt)
 
-        self.app.push_screen(ConfirmQuit(), decided)
+        self.app.push_screen(confirm, decided)
 
     @property
     def running(self) -> bool:
         """A session is under way: stopping now needs an `aborted` record."""
         return self.runner.running
 
-    def abort(self) -> None:
-        """Stop the session on the athlete's word: the log says so, then the app ends.
+    def abort(self, *, leave: bool = False) -> None:
+        """Stop the session on the athlete's word: the log says so, then the summary of what was done.
 
-        If the log could not take every record (disk full), the summary comes instead, to save them elsewhere.
+        `leave` (a second Ctrl+C): exit at once instead, unless the log could not take every record (disk
+        full): then the summary comes anyway, to save them elsewhere.
         """
         state = self.stop()
-        if self.recorder.problem is None:
+        if leave and self.recorder.problem is None:
             self.app.exit(0)
             return
         self.post_message(SessionDone(self.runner.tally(state)))

@@ -1,16 +1,22 @@
-"""The summary after the last phase: each set, totals, what was paused or skipped, where the log is.
+"""The summary after the session (completed, or quit with `q` → `y`): each set, totals, what was paused
+or skipped, where the log is.
 
-Two things arrive after it is shown: each set's reps against the previous completed session of the circuit
-(read from the log by a worker), and, when the log could not take every record (disk full), a field to
-save them to another file.
+It first asks for the session RPE (`0`-`9`, `1` then `0` for 10, Enter skips), logged as `session_rpe`.
+Then any set can be corrected: `j`/`k` or the arrows move between the rows (every part of a complex has
+its own), digits and Enter set its reps, written as a `set_update`. Two things arrive after it is shown:
+each set's reps against the previous completed session of the circuit (read from the log by a worker),
+and, when the log could not take every record (disk full), a field to save them to another file.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -19,15 +25,18 @@ from textual.widgets import DataTable, Footer, Input
 from textual.worker import Worker, WorkerState
 
 from timer import e1rm
-from timer.durations import format_duration
 from timer.errors import CircuitTimerError
 from timer.history.trends import compare, previous_reps
 from timer.plan import Phase
+from timer.records import format_time, format_volume, srpe_minutes
 from timer.replog import SetKey, set_key
 from timer.replog.recorder import Recorder, default_rescue_path
-from timer.tally import Tally
+from timer.tally import SetLine, Tally
 from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.widgets.field import Field
+
+RPE_QUESTION = "How hard was this session? 0–10 (one key; 1 then 0 for 10; Enter skips)"
+MAX_REP_DIGITS = 4
 
 
 class SummaryScreen(Screen[None]):
@@ -35,30 +44,40 @@ class SummaryScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
+        Binding("j,down", "move(1)", "Next set", show=False),
+        Binding("k,up", "move(-1)", "Previous set", show=False),
+        Binding("r", "ask_rpe", "RPE", show=False),
         Binding("escape", "leave_field", "Leave the field", show=False),
         Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
 
-    def __init__(self, tally: Tally, recorder: Recorder | None = None) -> None:
+    def __init__(
+        self, tally: Tally, recorder: Recorder | None = None, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__()
         self.tally = tally
         self.recorder = recorder
         """The session's recorder: unsaved records are saved through it."""
+        self.clock = clock
+        """The session's clock: corrections and the RPE are logged in session time."""
         self.previous: dict[SetKey, int | None] | None = None
         """Reps per set in the previous completed session, once the worker has read the log."""
+        self.asking_rpe = True
+        """Digits answer the RPE question until it is answered or skipped (`r` asks again)."""
+        self.rpe: int | None = None
+        self.row = 0
+        """The set row digits correct (after the RPE question)."""
+        self.typed = ""
+        """Digits typed for the selected row, not yet saved with Enter."""
+        self._rpe_one = False  # `1` pressed: `0` makes 10, Enter makes 1
 
     def compose(self) -> ComposeResult:
         t = self.tally
-        unit = t.plan.unit
         yield Field(f"Summary · {t.plan.name}", id="summary-title")
         with VerticalScroll(id="summary-body"):
-            yield DataTable(id="summary-table", cursor_type="none", zebra_stripes=True)
-            volume = f" · volume {e1rm.format_weight(round(t.volume, 1))} {unit}" if t.volume else ""
-            sets = _count(len(t.sets), "set")
-            yield Field(
-                f"Time {format_duration(t.total_s)} · {sets} · {t.total_reps} reps{volume}{self._earlier()}",
-                id="summary-totals",
-            )
+            yield DataTable(id="summary-table", cursor_type="row", zebra_stripes=True)
+            yield Field(self._totals(), id="summary-totals")
+            yield Field(RPE_QUESTION, id="summary-rpe")
             yield Field(self._interruptions(), id="summary-breaks")
             yield Field("", id="summary-compare")
             yield Field(self._log_line(), id="summary-log")
@@ -67,8 +86,7 @@ class SummaryScreen(Screen[None]):
                     yield Field(self._rescue_prompt(), id="rescue-prompt")
                     yield Input(str(default_rescue_path()), id="rescue-path", select_on_focus=False)
                     yield Field("Enter saves there; edit the path first if you like.", id="rescue-status")
-        hint = "Enter: save · Esc leaves the field, then q: quit" if self._unsaved() else "q to quit"
-        yield Field(hint, id="summary-hint")
+        yield Field(self._hint(), id="summary-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -83,15 +101,12 @@ class SummaryScreen(Screen[None]):
         for number, line in enumerate(self.tally.sets):
             phase = line.phase
             where = f"R{phase.round} S{phase.station} #{phase.set}" + (f".{phase.part}" if phase.part else "")
-            reps = "—" if line.reps is None else str(line.reps)
-            if line.skipped:
-                reps += " skipped"
             table.add_row(
                 where,
                 Text(phase.exercise or ""),
                 _short_load(phase),
-                reps,
-                format_duration(line.seconds),
+                self._reps_cell(number),
+                format_time(line.seconds),
                 key=str(number),
             )
         if self.tally.log_path is not None and self.tally.sets:
@@ -120,10 +135,7 @@ class SummaryScreen(Screen[None]):
             if line.phase.round is None:
                 continue
             before = previous.get(set_key(line.phase))
-            cell = compare(line.reps, before)
-            if line.skipped:
-                cell += " skipped"
-            table.update_cell(str(number), "reps", cell, update_width=True)
+            table.update_cell(str(number), "reps", self._reps_cell(number), update_width=True)
             if line.reps is not None and before is not None:
                 change += line.reps - before
                 up, down, same = (
@@ -198,6 +210,151 @@ class SummaryScreen(Screen[None]):
             decided,
         )
 
+    # --- the session RPE and corrections --------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits, backspace and Enter: the RPE answer first, then the selected set's reps."""
+        if isinstance(self.focused, Input):
+            return
+        used = self._rpe_key(event.key) if self.asking_rpe else self._reps_key(event.key)
+        if used:
+            event.stop()
+            event.prevent_default()
+
+    def _rpe_key(self, key: str) -> bool:
+        if key == "enter":
+            self._answer_rpe(1 if self._rpe_one else None)
+            return True
+        if key == "backspace" and self._rpe_one:
+            self._rpe_one = False
+            self.query_one("#summary-rpe", Field).text = RPE_QUESTION
+            return True
+        if len(key) != 1 or not key.isdigit():
+            return False
+        if self._rpe_one:
+            if key == "0":
+                self._answer_rpe(10)
+            return True  # 1 then another digit: no such RPE; wait for 0 or Enter
+        if key == "1":
+            self._rpe_one = True
+            self.query_one("#summary-rpe", Field).text = "RPE 1▏ — 0 makes it 10, Enter keeps 1"
+            return True
+        self._answer_rpe(int(key))
+        return True
+
+    def _answer_rpe(self, rpe: int | None) -> None:
+        """Log the RPE (None: skipped) and hand the digits over to corrections."""
+        self.asking_rpe, self._rpe_one = False, False
+        field = self.query_one("#summary-rpe", Field)
+        if rpe is None:
+            field.text = "Session RPE not given (r to give it)"
+        else:
+            self.rpe = rpe
+            minutes = self.rpe_minutes
+            if self.recorder is not None:
+                self.recorder.session_rpe(self.clock(), rpe, minutes)
+            field.text = (
+                f"Session RPE {rpe} · load {round(rpe * minutes)} (RPE × {minutes:g} min, Foster's sRPE)"
+                " · r to change"
+            )
+        self.query_one("#summary-hint", Field).text = self._hint()
+        self._show_cursor()
+
+    @property
+    def rpe_minutes(self) -> float:
+        """The minutes session RPE multiplies: the session's time with the pauses left out."""
+        return srpe_minutes(max(0.0, self.tally.total_s - self.tally.paused_s))
+
+    def action_ask_rpe(self) -> None:
+        self.asking_rpe, self._rpe_one = True, False
+        self.query_one("#summary-rpe", Field).text = RPE_QUESTION
+        self.query_one("#summary-hint", Field).text = self._hint()
+
+    def action_move(self, step: int) -> None:
+        """Select another set row (what digits correct); typed digits not saved are dropped."""
+        if not self.tally.sets:
+            return
+        if self.asking_rpe:
+            return  # the question stays until answered or skipped
+        old = self.row
+        self.row = max(0, min(len(self.tally.sets) - 1, self.row + step))
+        if self.typed:
+            self.typed = ""
+            self._refresh_row(old)
+        self._show_cursor()
+
+    def _show_cursor(self) -> None:
+        table = self.query_one(DataTable)
+        if self.tally.sets:
+            table.move_cursor(row=self.row)
+
+    def _reps_key(self, key: str) -> bool:
+        if not self.tally.sets:
+            return False
+        if len(key) == 1 and key.isdigit():
+            if len(self.typed) < MAX_REP_DIGITS:
+                self.typed = (self.typed + key).lstrip("0") or "0"
+            self._refresh_row(self.row)
+            return True
+        if key == "backspace":
+            self.typed = self.typed[:-1]
+            self._refresh_row(self.row)
+            return True
+        if key == "enter":
+            if self.typed:
+                self.correct(self.row, int(self.typed))
+            return True
+        return False
+
+    def correct(self, row: int, reps: int) -> None:
+        """Set a row's reps (a `set_update` in the log) and recount the totals."""
+        line = self.tally.sets[row]
+        self.typed = ""
+        if line.reps != reps:
+            lines = list(self.tally.sets)
+            lines[row] = replace(line, reps=reps)
+            self.tally = replace(self.tally, sets=tuple(lines))
+            if self.recorder is not None:
+                self.recorder.set_update(line.phase, reps, self.clock())
+            self.query_one("#summary-totals", Field).text = self._totals()
+        self._refresh_row(row)
+
+    def _refresh_row(self, row: int) -> None:
+        self.query_one(DataTable).update_cell(str(row), "reps", self._reps_cell(row), update_width=True)
+
+    def _reps_cell(self, row: int) -> str:
+        """`12`, `12 (+2)` against last time, `—` when not counted, the digits being typed, `cut short`."""
+        line: SetLine = self.tally.sets[row]
+        if self.typed and row == self.row and not self.asking_rpe:
+            cell = f"{self.typed}▏ Enter saves"
+        elif self.previous is not None and line.phase.round is not None:
+            cell = compare(line.reps, self.previous.get(set_key(line.phase)))
+        else:
+            cell = "—" if line.reps is None else str(line.reps)
+        if line.how != "time":
+            cell += " cut short"
+        return cell
+
+    def _totals(self) -> str:
+        t = self.tally
+        result = t.result
+        unit = t.plan.unit
+        volume = result.volume(unit)
+        bits = [f"Time {format_time(t.total_s)}", f"{result.sets_text()} sets done"]
+        if result.not_counted:
+            bits.append(f"{_count(result.not_counted, 'set')} not counted")
+        bits.append(f"{t.total_reps} reps")
+        if volume:
+            bits.append(f"volume {format_volume(volume)} {unit}")
+        return " · ".join(bits) + self._earlier()
+
+    def _hint(self) -> str:
+        if self._unsaved():
+            return "Enter: save · Esc leaves the field, then q: quit"
+        if self.asking_rpe:
+            return "0–10: session RPE · Enter skips · q to quit"
+        return "j/k or ↑↓: choose a set · digits + Enter: correct its reps · r: RPE · q to quit"
+
     def _earlier(self) -> str:
         t = self.tally
         if not t.earlier_sets:
@@ -208,7 +365,7 @@ class SummaryScreen(Screen[None]):
         t = self.tally
         bits = []
         if t.pauses:
-            bits.append(f"Paused {len(t.pauses)}× for {format_duration(t.paused_s)}")
+            bits.append(f"Paused {len(t.pauses)}× for {format_time(t.paused_s)}")
         else:
             bits.append("No pauses")
         if t.skips:
@@ -216,7 +373,7 @@ class SummaryScreen(Screen[None]):
             listed = ", ".join(
                 f"{names[s.phase.kind]}"
                 + (f" {s.phase.exercise}" if s.phase.is_work else "")
-                + f" ({format_duration(s.remaining_s)} left)"
+                + f" ({format_time(s.remaining_s)} left)"
                 for s in t.skips
             )
             bits.append(f"skipped {len(t.skips)}: {listed}")

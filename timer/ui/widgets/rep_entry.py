@@ -57,22 +57,29 @@ class RepEntry(Widget):
         """Which work phase an entry corrects."""
         self.set_name = ""
         """The exercise of that phase, named in the entry so it is clear which set is corrected."""
+        self.part_hint = ""
+        """`   Tab: next part` when the set just ended is a complex (each part is corrected on its own)."""
 
     # -- driven by the screen ------------------------------------------------------------------------
 
     def show_live(self, count: int, target: int | None) -> None:
         """During work: the taps so far."""
         self.phase_index = None
+        self.part_hint = ""
         self.mode, self.count, self.target, self.buffer, self.saved = "live", count, target, "", False
 
-    def begin_entry(self, phase_index: int, name: str, shown: int | None, target: int | None) -> None:
-        """A work phase ended: offer its count for correction."""
+    def begin_entry(
+        self, phase_index: int, name: str, shown: int | None, target: int | None, *, parts: bool = False
+    ) -> None:
+        """A work phase ended: offer its count for correction (`parts`: Tab moves to its other parts)."""
         self.phase_index = phase_index
         self.set_name = name
+        self.part_hint = "   Tab: next part" if parts else ""
         self.mode, self.count, self.target, self.buffer, self.saved = "entry", shown, target, "", False
 
     def show_off(self) -> None:
         self.phase_index = None
+        self.part_hint = ""
         self.mode, self.count, self.target, self.buffer, self.saved = "off", None, None, "", False
 
     @property
@@ -121,6 +128,7 @@ class RepEntry(Widget):
         label = f"{clip(self.set_name, NAME_CELLS)} reps" if self.set_name else "Reps"
         if self.buffer:
             return Content(f"{label}: {self.buffer}▏{target}   Enter saves")
-        shown = "—" if self.count is None else str(self.count)
+        if self.count is None:
+            return Content(f"{label}: not counted — type to enter{target}{self.part_hint}")
         hint = "saved ✓" if self.saved else "type to correct"
-        return Content(f"{label}: {shown}{target}   {hint}")
+        return Content(f"{label}: {self.count}{target}   {hint}{self.part_hint}")
