@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,27 @@ def _parser() -> argparse.ArgumentParser:
         type=_file("--csv", "sets.csv"),
         help="write one row per set to this CSV file (- prints it)",
     )
+    history.add_argument(
+        "--since", type=_date, metavar="DATE", help="only sessions on or after this day (YYYY-MM-DD)"
+    )
+    history.add_argument(
+        "--until", type=_date, metavar="DATE", help="only sessions on or before this day (YYYY-MM-DD)"
+    )
+    history.add_argument(
+        "--units", choices=["kg", "lb"], help="show volume in this unit (a squad mixing kg and lb)"
+    )
+    history.add_argument(
+        "--format",
+        choices=["ours", "strong"],
+        default="ours",
+        help="CSV columns: ours, or Strong's (for other loggers)",
+    )
+    history.add_argument(
+        "--excel", action="store_true", help="start the CSV with a byte-order mark, for Excel"
+    )
+    history.add_argument(
+        "--fit", metavar="DIR", help="write a Garmin FIT activity per completed session into DIR"
+    )
     return parser
 
 
@@ -110,6 +132,16 @@ def _file(name: str, example: str = "log.jsonl") -> Callable[[str], str]:
         return text
 
     return check
+
+
+def _date(text: str) -> date:
+    """A day as YYYY-MM-DD (the local calendar day a session started on)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-02"
+        ) from None
 
 
 def _formula_names() -> list[str]:

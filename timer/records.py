@@ -132,10 +132,13 @@ class SessionResult:
         """Load × reps of every set, rounded once (see `round_volume`); in `unit` when given."""
         return round_volume(sum(s.volume(unit) for s in self.sets))
 
+    def done_text(self) -> str:
+        """`done/planned` (`7/12`), or just the sets done when the plan is unknown."""
+        return f"{self.done}/{self.planned}" if self.planned else str(self.done)
+
     def sets_text(self) -> str:
-        """`done/planned`, plus the sets cut short: `7/12, 2 cut short`."""
-        text = f"{self.done}/{self.planned}" if self.planned else str(self.done)
-        return text + (f", {self.cut_short} cut short" if self.cut_short else "")
+        """`7/12 sets done, 2 cut short`: the same words on the summary and in the weekly table."""
+        return f"{self.done_text()} sets done" + (f", {self.cut_short} cut short" if self.cut_short else "")
 
 
 def group_sets(

@@ -78,8 +78,11 @@ def log_session(
     return log
 
 
-def args(*logs: Path, circuit=None, athlete=None, all=False, csv=None) -> Namespace:
-    return Namespace(log=[str(p) for p in logs] or None, circuit=circuit, athlete=athlete, all=all, csv=csv)
+def args(*logs: Path, circuit=None, athlete=None, all=False, csv=None, **more) -> Namespace:
+    options = {"since": None, "until": None, "units": None, "format": "ours", "excel": False, "fit": None}
+    return Namespace(
+        log=[str(p) for p in logs] or None, circuit=circuit, athlete=athlete, all=all, csv=csv, **(options | more)
+    )
 
 
 def test_table_and_trends_on_a_real_log(
@@ -96,16 +99,22 @@ def test_table_and_trends_on_a_real_log(
     assert err == ""
     assert out.splitlines()[:9] == [
         "Sessions: 7",
-        "Date              Circuit                      Athlete  Status       Time  Sets  Reps     Volume",
-        "2025-03-01 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   512  14 100 kg",
-        "2025-03-02 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   522  14 340 kg",
-        "2025-03-03 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   542  14 820 kg",
-        "2025-03-04 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   532  14 580 kg",
-        "2025-03-05 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8   562  15 300 kg",
-        "2025-03-06 17:00  Runner strength-endurance A  Ann      aborted     33:10   2/8   153   3 098 kg",
-        "2025-03-07 17:00  Runner strength-endurance A  Ann      unfinished   3:10   1/8    60   2 100 kg",
+        "Date              Circuit                      Athlete  Status       Time  Sets  Cut short  Reps  Not counted      Volume  RPE  sRPE",
+        "2025-03-01 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8              512                14 100 kg",
+        "2025-03-02 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8              522                14 340 kg",
+        "2025-03-03 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8              542                14 820 kg",
+        "2025-03-04 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8              532                14 580 kg",
+        "2025-03-05 17:00  Runner strength-endurance A  Ann      completed   33:10   8/8              562                15 300 kg",
+        "2025-03-06 17:00  Runner strength-endurance A  Ann      aborted     33:10   2/8              153               3 097.5 kg",
+        "2025-03-07 17:00  Runner strength-endurance A  Ann      unfinished   3:10   1/8               60                 2 100 kg",
     ]
-    assert out.splitlines()[10:] == [
+    assert out.split("\n\n")[1].splitlines() == [
+        "Per week (sRPE = session RPE × minutes, Foster):",
+        "Athlete  Week                    Sessions   Sets  Cut short  Reps       Volume  sRPE  No RPE",
+        "Ann      2025-W09 (from 24 Feb)         2  16/16             1034    28 440 kg     -       2",
+        "Ann      2025-W10 (from 03 Mar)         5  27/40             1849  49 897.5 kg     -       5",
+    ]
+    assert out.split("\n\n")[2].splitlines() == [
         "Reps per station in completed sessions (oldest → newest):",
         "Runner strength-endurance A · Ann (5 sessions)",
         "   1 Quarter squat             ▁▂▅▄█  120 → 130 (+10)",
@@ -264,6 +273,14 @@ def test_csv_has_one_row_per_set_with_the_promised_columns(
             "actual_s",
             "reps",
             "target_reps",
+            "status",
+            "ended_by",
+            "set_status",
+            "counted",
+            "active_s",
+            "paused_s",
+            "rpe",
+            "srpe_load",
         ]
     )
     assert len(rows) == 14
@@ -284,6 +301,14 @@ def test_csv_has_one_row_per_set_with_the_promised_columns(
         "180.4",
         "60",
         "60",
+        "completed",
+        "time",
+        "done",
+        "true",
+        "180.4",
+        "0",
+        "",
+        "",
     ]
     assert rows[2][7:11] == ["1", "Step-ups", "", "kg"]  # a part of a complex; bodyweight has no load
     assert rows[13][3] == "Ben"

@@ -484,7 +484,7 @@ def test_a_csv_write_that_fails_half_way_leaves_the_old_file_and_no_temp(
     out = tmp_path / "sets.csv"
     out.write_text("yesterday's export\n")
 
-    def full_disk(rows, f) -> int:
+    def full_disk(rows, f, **options) -> int:
         f.write("date,session\n")
         raise OSError(errno.ENOSPC, "No space left on device")
 

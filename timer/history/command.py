@@ -8,18 +8,26 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from timer.errors import LogError
 from timer.history.csv_export import export_csv
-from timer.history.report import TABLE_LIMIT, sessions_table, trends
+from timer.history.report import TABLE_LIMIT, plural, sessions_table, trends, volume_unit, weekly_table
 from timer.replog import LoggedSession, default_log_path, read_log
 from timer.text import clean_text, printable_path
 
 
 def command(args: argparse.Namespace) -> int:
-    """Run `history` with the CLI's parsed flags (log, circuit, athlete, all, csv); returns the exit code."""
+    """Run `history` with the CLI's parsed flags; returns the exit code.
+
+    Flags: log, circuit, athlete, since, until (dates), all, units, csv (with format, excel), fit.
+    """
     paths = [Path(p).expanduser() for p in (args.log or [])] or [default_log_path()]
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since and until and since > until:
+        print(f"--since {since} is after --until {until}: no day is in between.", file=sys.stderr)
+        return 2
     present = [p for p in paths if _exists(p)]
     missing = [p for p in paths if p not in present]
     if present and missing:
@@ -35,24 +43,46 @@ def command(args: argparse.Namespace) -> int:
     if not sessions:
         print(f"No sessions logged yet in {', '.join(map(printable_path, paths))}")
         return 0
-    chosen = filter_sessions(sessions, circuit=args.circuit, athlete=args.athlete)
+    chosen = filter_sessions(sessions, circuit=args.circuit, athlete=args.athlete, since=since, until=until)
     if not chosen:
-        print(_nothing_matches(sessions, args.circuit, args.athlete))
+        print(_nothing_matches(sessions, args.circuit, args.athlete, since, until))
         return 0
+    unit = volume_unit(chosen, getattr(args, "units", None))
+    if getattr(args, "fit", None):
+        return _fit(chosen, args.fit)
     if args.csv:
+        fmt = getattr(args, "format", "ours") or "ours"
         try:
-            rows = export_csv(chosen, args.csv)
+            rows = export_csv(chosen, args.csv, fmt=fmt, excel=getattr(args, "excel", False), unit=unit)
         except LogError as error:
             print(error, file=sys.stderr)
             return 1
         if args.csv != "-":
-            print(f"Wrote {rows} sets from {len(chosen)} sessions to {printable_path(args.csv)}")
+            where = printable_path(args.csv)
+            print(f"Wrote {plural(rows, 'set')} from {plural(len(chosen), 'session')} to {where}")
         return 0
-    print(sessions_table(chosen, limit=None if args.all else TABLE_LIMIT))
+    print(sessions_table(chosen, limit=None if args.all else TABLE_LIMIT, unit=unit))
+    week_text = weekly_table(chosen, unit=unit)
+    if week_text:
+        print()
+        print(week_text)
     trend_text = trends(chosen)
     if trend_text:
         print()
         print(trend_text)
+    return 0
+
+
+def _fit(sessions: list[LoggedSession], folder: str) -> int:
+    from timer.history.fit_export import export_fit
+
+    try:
+        written, left_out = export_fit(sessions, folder)
+    except LogError as error:
+        print(error, file=sys.stderr)
+        return 1
+    note = f" ({plural(left_out, 'session')} not completed, left out)" if left_out else ""
+    print(f"Wrote {plural(len(written), 'FIT activity', 'FIT activities')} to {printable_path(folder)}{note}")
     return 0
 
 
@@ -66,10 +96,16 @@ def _exists(path: Path) -> bool:
 
 
 def filter_sessions(
-    sessions: Iterable[LoggedSession], *, circuit: str | None = None, athlete: str | None = None
+    sessions: Iterable[LoggedSession],
+    *,
+    circuit: str | None = None,
+    athlete: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> list[LoggedSession]:
     """Sessions of `circuit` (its name, or its file name with or without `.toml`, any case) and `athlete`
-    (any case); None keeps all."""
+    (any case) that started on a local day from `since` to `until` (both included); None keeps all. A
+    session without a start time is left out by any date filter (its day is unknown)."""
     out = []
     for s in sessions:
         if (
@@ -80,6 +116,10 @@ def filter_sessions(
             continue
         if athlete and not _same(athlete, s.athlete):
             continue
+        if since or until:
+            day = s.started_at.astimezone().date() if s.started_at else None
+            if day is None or (since and day < since) or (until and day > until):
+                continue
         out.append(s)
     return out
 
@@ -96,10 +136,21 @@ def _file_stem(path: str | None) -> str | None:
     return name[: -len(".toml")] if name.lower().endswith(".toml") else name
 
 
-def _nothing_matches(sessions: list[LoggedSession], circuit: str | None, athlete: str | None) -> str:
+def _nothing_matches(
+    sessions: list[LoggedSession],
+    circuit: str | None,
+    athlete: str | None,
+    since: date | None = None,
+    until: date | None = None,
+) -> str:
+    days = f"from {since or 'the start'} to {until or 'today'}" if since or until else ""
     what = " and ".join(
         part
-        for part in (f'circuit "{circuit}"' if circuit else "", f'athlete "{athlete}"' if athlete else "")
+        for part in (
+            f'circuit "{circuit}"' if circuit else "",
+            f'athlete "{athlete}"' if athlete else "",
+            days,
+        )
         if part
     )
     circuits = sorted({clean_text(s.circuit or "?") for s in sessions})

@@ -5,10 +5,9 @@ for the summary's comparison. No Textual here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from timer.durations import format_duration
-from timer.e1rm import convert
+from timer.records import format_time, format_volume, round_volume, session_result
 from timer.replog import LoggedSession, SetKey
 from timer.text import clean_text, fit_width, text_width
 
@@ -18,44 +17,114 @@ SPARKS = "▁▂▃▄▅▆▇█"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def sessions_table(sessions: Sequence[LoggedSession], *, limit: int | None = TABLE_LIMIT) -> str:
-    """The latest `limit` sessions (all if None), oldest at the top so the newest is next to the prompt."""
+def sessions_table(
+    sessions: Sequence[LoggedSession], *, limit: int | None = TABLE_LIMIT, unit: str | None = None
+) -> str:
+    """The latest `limit` sessions (all if None), oldest at the top so the newest is next to the prompt.
+
+    Sets are counted by `timer.records` (done/planned, and those cut short); volume is in `unit` (None:
+    each session's own unit; `volume_unit` picks one for a mixed squad).
+    """
     shown = list(sessions[-limit:]) if limit else list(sessions)
-    headers = ["Date", "Circuit", "Athlete", "Status", "Time", "Sets", "Reps", "Volume"]
-    rows = [
-        [
-            _local(s.started_at),
-            clean_text(s.circuit or "?"),
-            clean_text(s.athlete or ""),
-            s.status,
-            format_duration(s.duration_s),
-            f"{s.set_count}/{s.planned_sets}" if s.planned_sets else str(s.set_count),
-            str(s.reps),
-            _volume_text(s),
-        ]
-        for s in shown
+    headers = ["Date", "Circuit", "Athlete", "Status", "Time", "Sets", "Cut short", "Reps", "Not counted",
+               "Volume", "RPE", "sRPE"]  # fmt: skip
+    rows = []
+    for s in shown:
+        result = session_result(s)
+        shown_unit = unit or s.unit or "kg"
+        volume = result.volume(shown_unit)
+        rows.append(
+            [
+                _local(s.started_at),
+                clean_text(s.circuit or "?"),
+                clean_text(s.athlete or ""),
+                s.status,
+                format_time(s.duration_s),
+                result.done_text(),
+                str(result.cut_short) if result.cut_short else "",
+                str(result.reps),
+                str(result.not_counted) if result.not_counted else "",
+                f"{format_volume(volume)} {shown_unit}" if volume else "-",
+                "" if s.rpe is None else str(s.rpe),
+                "" if s.rpe_load is None else format_volume(s.rpe_load),
+            ]
+        )
+    lines = [
+        f"Sessions: {len(shown)}"
+        + (f" latest of {len(sessions)} (--all shows every one)" if len(shown) < len(sessions) else "")
     ]
-    widths = [min(28, max(text_width(h), *(text_width(r[i]) for r in rows))) for i, h in enumerate(headers)]
-    right = {4, 5, 6, 7}  # numbers line up on the right
-    lines = []
-    title = f"Sessions: {len(shown)}" + (
-        f" latest of {len(sessions)} (--all shows every one)" if len(shown) < len(sessions) else ""
-    )
-    lines.append(title)
-    for row in [headers, *rows]:
-        cells = [fit_width(cell, widths[i], right=i in right) for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
+    lines.extend(_table(headers, rows, first_number=4))
     return "\n".join(lines)
 
 
-def _volume_text(s: LoggedSession) -> str:
-    unit = s.unit or "kg"
-    total = sum(convert(x.volume, x.unit or unit, unit) for x in s.sets.values())
-    return f"{round(total):,} {unit}".replace(",", " ") if total else "-"
+def _table(headers: list[str], rows: list[list[str]], *, first_number: int) -> list[str]:
+    """Aligned lines: text columns on the left, numbers (from `first_number` on) on the right."""
+    widths = [min(28, max(text_width(h), *(text_width(r[i]) for r in rows))) for i, h in enumerate(headers)]
+    out = []
+    for row in [headers, *rows]:
+        cells = [fit_width(cell, widths[i], right=i >= first_number) for i, cell in enumerate(row)]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def volume_unit(sessions: Sequence[LoggedSession], wanted: str | None = None) -> str | None:
+    """The one unit to show volume in: `wanted` (`--units`), else kg when a squad mixes kg and lb, else
+    None (each session in its own unit, which is then the same for all)."""
+    if wanted:
+        return wanted
+    units = {s.unit for s in sessions if s.unit}
+    return "kg" if len(units) > 1 else None
+
+
+def weekly_table(sessions: Sequence[LoggedSession], *, unit: str | None = None) -> str:
+    """Per athlete and ISO week (Monday first, local time): sessions, sets done/planned, reps, volume and
+    sRPE load (the sum of the sessions' RPE × minutes; sessions without an RPE are counted apart)."""
+    weeks: dict[tuple[str, str], list[LoggedSession]] = {}
+    for s in sessions:
+        if s.started_at is None:
+            continue
+        local = s.started_at.astimezone()
+        year, week, _ = local.isocalendar()
+        monday = (local - timedelta(days=local.weekday())).date()
+        who = clean_text(s.athlete or "") or "-"
+        weeks.setdefault((who, f"{year}-W{week:02d} (from {monday:%d %b})"), []).append(s)
+    if not weeks:
+        return ""
+    headers = ["Athlete", "Week", "Sessions", "Sets", "Cut short", "Reps", "Volume", "sRPE", "No RPE"]
+    rows = []
+    for (athlete, week), runs in sorted(weeks.items()):
+        results = [session_result(s) for s in runs]
+        done = sum(r.done for r in results)
+        planned = sum(r.planned or 0 for r in results)
+        cut = sum(r.cut_short for r in results)
+        loads = [s.rpe_load for s in runs if s.rpe_load is not None]
+        shown_unit = unit or runs[-1].unit or "kg"
+        volume = round_volume(sum(r.volume(shown_unit) for r in results))
+        rows.append(
+            [
+                athlete,
+                week,
+                str(len(runs)),
+                f"{done}/{planned}" if planned else str(done),
+                str(cut) if cut else "",
+                str(sum(r.reps for r in results)),
+                f"{format_volume(volume)} {shown_unit}" if volume else "-",
+                format_volume(sum(loads)) if loads else "-",
+                str(len(runs) - len(loads)) if len(loads) < len(runs) else "",
+            ]
+        )
+    return "\n".join(
+        ["Per week (sRPE = session RPE × minutes, Foster):", *_table(headers, rows, first_number=2)]
+    )
 
 
 def _local(when: datetime | None) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else "?"
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """`1 session`, `2 sessions` (`words` for an irregular plural)."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
 # ---------------------------------------------------------------- trends
@@ -75,7 +144,7 @@ def trends(sessions: Sequence[LoggedSession], *, width: int = SPARK_WIDTH) -> st
     ):
         runs = runs[-width:]
         who = f" · {clean_text(athlete)}" if athlete else ""
-        blocks.append(f"{clean_text(circuit)}{who} ({len(runs)} sessions)")
+        blocks.append(f"{clean_text(circuit)}{who} ({plural(len(runs), 'session')})")
         names: dict[int, str] = {}
         for s in runs:
             for logged in s.sets.values():

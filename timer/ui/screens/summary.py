@@ -75,7 +75,7 @@ class SummaryScreen(Screen[None]):
         t = self.tally
         yield Field(f"Summary · {t.plan.name}", id="summary-title")
         with VerticalScroll(id="summary-body"):
-            yield DataTable(id="summary-table", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="summary-table", cursor_type="none", zebra_stripes=True)
             yield Field(self._totals(), id="summary-totals")
             yield Field(RPE_QUESTION, id="summary-rpe")
             yield Field(self._interruptions(), id="summary-breaks")
@@ -269,6 +269,7 @@ class SummaryScreen(Screen[None]):
         self.asking_rpe, self._rpe_one = True, False
         self.query_one("#summary-rpe", Field).text = RPE_QUESTION
         self.query_one("#summary-hint", Field).text = self._hint()
+        self._show_cursor()
 
     def action_move(self, step: int) -> None:
         """Select another set row (what digits correct); typed digits not saved are dropped."""
@@ -284,7 +285,9 @@ class SummaryScreen(Screen[None]):
         self._show_cursor()
 
     def _show_cursor(self) -> None:
+        """The selected row is highlighted once digits correct reps (not while they answer the RPE)."""
         table = self.query_one(DataTable)
+        table.cursor_type = "none" if self.asking_rpe else "row"
         if self.tally.sets:
             table.move_cursor(row=self.row)
 
@@ -340,7 +343,7 @@ class SummaryScreen(Screen[None]):
         result = t.result
         unit = t.plan.unit
         volume = result.volume(unit)
-        bits = [f"Time {format_time(t.total_s)}", f"{result.sets_text()} sets done"]
+        bits = [f"Time {format_time(t.total_s)}", result.sets_text()]
         if result.not_counted:
             bits.append(f"{_count(result.not_counted, 'set')} not counted")
         bits.append(f"{t.total_reps} reps")
