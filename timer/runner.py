@@ -17,8 +17,8 @@ from pathlib import Path
 from timer.audio import BellPlayer, Player
 from timer.clock import Clock
 from timer.cues import phase_cues
-from timer.records import format_time
 from timer.plan import Phase, Plan
+from timer.records import format_time
 from timer.replog.recorder import Recorder
 from timer.replog.resume import Resume
 from timer.session import REST_KINDS, CueDue, PhaseChanged, Session, SessionFinished, SetEnded, State
@@ -92,7 +92,7 @@ class SessionRunner:
         """During a rest: the set just finished, offered for correction (None otherwise)."""
         self.paused_by_suspend = False
         """The pause came from Ctrl+Z, not from `p` (the status line says how to go on)."""
-        self._logged_reps: dict[int, int | None] = {}  # each set's reps as the log has them (None: not counted)
+        self._logged_reps: dict[int, int | None] = {}  # each set's reps as logged (None: not counted)
         self.cut: SetLine | None = None
         """The set under way when the session was stopped (the summary lists it as cut short)."""
         self._told_sound: str | None = None
@@ -167,7 +167,9 @@ class SessionRunner:
         current = self.plan.phases[offer.phase_index]
         done = {s.phase.index for s in self.session.completed_sets}
         place = (current.round, current.station, current.set)
-        siblings = [p.index for p in self.plan.phases if p.index in done and (p.round, p.station, p.set) == place]
+        siblings = [
+            p.index for p in self.plan.phases if p.index in done and (p.round, p.station, p.set) == place
+        ]
         if len(siblings) < 2:
             return True
         self._commit_offer(self.clock())

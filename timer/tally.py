@@ -13,7 +13,7 @@ from timer.e1rm import convert
 from timer.plan import Phase, Plan
 from timer.records import Part, SessionResult, group_sets
 from timer.replog.lines import set_key
-from timer.session import Pause, Session, Skip
+from timer.session import Pause, Session, Skip, State
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,15 @@ class SetLine:
         if self.phase.load is None or self.reps is None:
             return 0.0
         return convert(self.phase.load, self.phase.unit, self.phase.display_unit) * self.reps
+
+
+def under_way(session: Session, state: State) -> SetLine | None:
+    """The work set under way when a session is quit (`ended_by: abort`), as the summary lists it."""
+    if state.status == "finished" or not state.phase.is_work:
+        return None
+    index = state.phase.index
+    reps = session.reps_for(index) if session.counted(index) else None
+    return SetLine(state.phase, reps, True, state.elapsed, "abort")
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ async def test_resume_shows_where_and_continues_the_same_session(plan, circuit, 
         app.sync()
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        assert "resumed: 1 set and 3 reps before the break" in "\n".join(
+        assert "Resumed: 1 set and 3 reps before the break" in "\n".join(
             s.text for s in app.screen._compositor.render_strips()
         )
 

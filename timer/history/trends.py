@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from timer.history.report import previous_session, sparkline
+from timer.records import SessionResult, session_result
 from timer.replog import LoggedSession, LoggedSet, SetKey, read_log, read_taps
 from timer.text import clean_text
 
@@ -65,6 +66,8 @@ class CircuitHistory:
     latest: LoggedSession
     pace: tuple[SetPace, ...]
     """The latest session's sets that have taps."""
+    latest_result: SessionResult | None = None
+    """The latest session's sets as every view counts them (done, cut short, not counted)."""
 
 
 def load_history(paths: Sequence[str | os.PathLike[str]]) -> list[CircuitHistory]:
@@ -117,6 +120,7 @@ def circuit_history(
         stations=stations,
         latest=latest,
         pace=pace,
+        latest_result=session_result(latest),
     )
 
 
@@ -157,6 +161,12 @@ def set_pace(logged: LoggedSet, taps: Iterable[tuple[float, int | None]]) -> Set
         counts[i] += change
     if not seen:
         return None
+    # An undo in a later segment takes back a rep counted earlier: carry it back, so no segment shows a
+    # negative count and the counts add up to the set's final tally (8 taps and an undo show 7).
+    for i in range(len(counts) - 1, 0, -1):
+        if counts[i] < 0:
+            counts[i - 1] += counts[i]
+            counts[i] = 0
     return SetPace(logged.key, clean_text(logged.exercise or ""), segment, tuple(max(0, c) for c in counts))
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from timer.records import session_result
 from timer.replog.lines import SetKey, Status, set_key
 from timer.replog.reader import LoggedSession, latest_start, read_log, read_taps
 from timer.replog.records import Start
@@ -38,7 +39,11 @@ class ResumePoint:
     last_t: float
     """The session time the interrupted run reached; the resumed run's times continue from it."""
     done: frozenset[SetKey]
+    """Places not to do again: their set ended by time or skip (a set cut short by quitting is redone)."""
     reps: dict[SetKey, int | None]
+    sets_done: int | None = None
+    """Sets done as every view counts them (`timer.records`); None: counted from `done` and the plan."""
+    sets_cut_short: int = 0
 
     def first_phase(self, plan: Plan) -> Phase | None:
         """The first work phase of the first set not completed (part 1 of a complex); None if all are done."""
@@ -58,13 +63,15 @@ class ResumePoint:
         for phase in plan.phases:
             if phase.is_work:
                 parts.setdefault(set_key(phase)[:3], []).append(set_key(phase) in self.done)
-        total, done = len(parts), sum(all(flags) for flags in parts.values())
+        total = len(parts)
+        done = self.sets_done if self.sets_done is not None else sum(all(f) for f in parts.values())
+        cut = f", {self.sets_cut_short} cut short" if self.sets_cut_short else ""
         first = self.first_phase(plan)
         when = f" of {self.started_at.astimezone():%a %d %b %H:%M}" if self.started_at else ""
         if first is None:
             return f"Every set of the session{when} is logged; there is nothing left to resume."
         return (
-            f"Resuming the session{when}: {done} of {total} sets done; next is round {first.round}, "
+            f"Resuming the session{when}: {done} of {total} sets done{cut}; next is round {first.round}, "
             f'station {first.station} "{first.station_name}", set {first.set}.'
         )
 
@@ -108,6 +115,7 @@ def find_resumable(
             last_t = max(last_t, taps[-1][0])
     if s is None or s.status == "completed":
         return None
+    result = session_result(s)
     return ResumePoint(
         session=s.id,
         circuit=s.circuit,
@@ -118,6 +126,8 @@ def find_resumable(
         last_t=last_t,
         done=s.completed_keys(),
         reps=s.reps_by_set(),
+        sets_done=result.done,
+        sets_cut_short=result.cut_short,
     )
 
 

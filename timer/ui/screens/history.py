@@ -82,7 +82,11 @@ def render_history(h: CircuitHistory) -> Text:
     if h.athlete:
         text.append(f" · {h.athlete}")
     latest = h.latest.started_at.astimezone().strftime("%a %d %b %Y %H:%M") if h.latest.started_at else "?"
-    text.append(f"  {_count(h.sessions, 'session')}, latest {latest} ({h.latest.status})\n", "dim")
+    result = h.latest_result
+    counts = f", {result.sets_text()}" if result is not None else ""
+    if result is not None and result.not_counted:
+        counts += f", {_count(result.not_counted, 'set')} not counted"
+    text.append(f"  {_count(h.sessions, 'session')}, latest {latest} ({h.latest.status}{counts})\n", "dim")
     if h.completed:
         text.append(f"Reps per station, {_count(h.completed, 'completed session')} (oldest → newest)\n")
         unit = h.latest.unit or "kg"

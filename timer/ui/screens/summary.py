@@ -349,7 +349,8 @@ class SummaryScreen(Screen[None]):
         bits.append(f"{t.total_reps} reps")
         if volume:
             bits.append(f"volume {format_volume(volume)} {unit}")
-        return " · ".join(bits) + self._earlier()
+        earlier = self._earlier()
+        return " · ".join(bits) + (f"\n{earlier}" if earlier else "")
 
     def _hint(self) -> str:
         if self._unsaved():
@@ -362,7 +363,7 @@ class SummaryScreen(Screen[None]):
         t = self.tally
         if not t.earlier_sets:
             return ""
-        return f" · resumed: {_count(t.earlier_sets, 'set')} and {t.earlier_reps} reps before the break"
+        return f"Resumed: {_count(t.earlier_sets, 'set')} and {t.earlier_reps} reps before the break"
 
     def _interruptions(self) -> str:
         t = self.tally
