@@ -7,7 +7,7 @@ import json
 import time
 from argparse import Namespace
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -440,3 +440,108 @@ def test_previous_session_is_the_latest_other_completed_one(tmp_path: Path, plan
 )
 def test_sparkline(values, bars) -> None:
     assert history.sparkline(values) == bars
+
+
+# --- a coach's history: dates, weeks, units, exports for other tools ---------------------------------------
+
+
+def test_since_and_until_keep_the_days_between_both_included(
+    tmp_path: Path, demo: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    for day in range(6):  # 1 to 6 March
+        log_session(path, demo, day=day)
+    assert history.command(args(path, since=date(2025, 3, 2), until=date(2025, 3, 4))) == 0
+    table = capsys.readouterr().out.split("\n\n")[0].splitlines()
+    assert table[0] == "Sessions: 3" and [r[:10] for r in table[2:]] == ["2025-03-02", "2025-03-03", "2025-03-04"]
+    assert history.command(args(path, since=date(2025, 4, 1))) == 0
+    assert capsys.readouterr().out.startswith("No sessions of from 2025-04-01 to today in the log.")
+    assert history.command(args(path, since=date(2025, 3, 5), until=date(2025, 3, 1))) == 2
+    assert "is after --until" in capsys.readouterr().err
+
+
+def test_a_date_that_is_not_yyyy_mm_dd_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    from timer.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["history", "--log", str(tmp_path / "none.jsonl"), "--since", "3/2/2025"])
+    assert stop.value.code == 2
+
+
+def test_the_weekly_table_adds_up_each_athletes_week(
+    tmp_path: Path, demo: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    for day in (0, 2, 3):  # Sat 1 March (week 9), Mon 3 and Tue 4 March (week 10)
+        log = log_session(path, demo, day=day)
+        log.session_rpe(demo.total_s, 6, 10.0)
+    log_session(path, demo, day=3, athlete="Ben")
+    assert history.command(args(path)) == 0
+    weekly = capsys.readouterr().out.split("\n\n")[1].splitlines()
+    assert weekly[0] == "Per week (sRPE = session RPE × minutes, Foster):"
+    assert [line.split()[:4] for line in weekly[2:]] == [
+        ["Ann", "2025-W09", "(from", "24"],
+        ["Ann", "2025-W10", "(from", "03"],
+        ["Ben", "2025-W10", "(from", "03"],
+    ]
+    assert weekly[3].split()[-1] == "120" and weekly[2].split()[-1] == "60"  # sRPE: 6 × 10 min per session
+    assert weekly[4].split()[-2:] == ["-", "1"]  # Ben gave no RPE: no load, one session without
+
+
+def test_a_squad_mixing_kg_and_lb_sees_volume_in_one_unit(
+    tmp_path: Path, demo: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, demo, day=0)
+    pounds = replace(demo, unit="lb", phases=tuple(replace(p, unit="lb") for p in demo.phases))
+    log_session(path, pounds, day=1, athlete="Ben")
+    assert history.command(args(path)) == 0
+    rows = capsys.readouterr().out.splitlines()[2:4]
+    assert all(r.endswith(" kg") or " kg " in r for r in rows)  # mixed: both in kg
+    assert history.command(args(path, units="lb")) == 0
+    rows = capsys.readouterr().out.splitlines()[2:4]
+    assert all(" lb" in r and " kg" not in r for r in rows)
+
+
+def test_one_session_is_a_session(tmp_path: Path, demo: Plan, capsys: pytest.CaptureFixture[str]) -> None:
+    path, out = tmp_path / "log.jsonl", tmp_path / "one.csv"
+    log_session(path, demo, day=0, sets=1)
+    assert history.command(args(path, csv=str(out))) == 0
+    assert capsys.readouterr().out == f"Wrote 1 set from 1 session to {out}\n"
+    assert history.command(args(path)) == 0
+    assert "(1 session)" in capsys.readouterr().out
+
+
+def test_a_byte_order_mark_only_with_excel(tmp_path: Path, demo: Plan) -> None:
+    path = tmp_path / "log.jsonl"
+    log_session(path, demo, day=0)
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    assert history.command(args(path, csv=str(plain))) == 0
+    assert history.command(args(path, csv=str(excel), excel=True)) == 0
+    assert plain.read_bytes().startswith(b"date,") and excel.read_bytes().startswith(b"\xef\xbb\xbfdate,")
+    with open(excel, newline="", encoding="utf-8-sig") as f:
+        assert next(csv.reader(f))[0] == "date"
+
+
+def test_strong_format_has_strongs_columns_and_never_invents_reps(tmp_path: Path, plan: Plan) -> None:
+    path, out = tmp_path / "log.jsonl", tmp_path / "strong.csv"
+    log = log_session(path, plan, day=0, sets=3, status=None)  # squat, then the two parts of the complex
+    log.set_update(next(p for p in plan.phases if p.is_work), None, 200.0)  # squat: count taken back
+    log.end("completed", now=300.0)
+    log.session_rpe(301.0, 8, 5.0)
+    assert history.command(args(path, csv=str(out), format="strong")) == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == [
+        "Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight", "Reps", "Distance",
+        "Seconds", "Notes", "Workout Notes", "RPE",
+    ]  # fmt: skip
+    squat, step_ups, split = rows
+    assert (squat["Exercise Name"], squat["Weight"], squat["Reps"], squat["Notes"]) == (
+        "Quarter squat", "35", "", "reps not counted",
+    )  # fmt: skip
+    assert (step_ups["Exercise Name"], step_ups["Reps"], step_ups["Seconds"], step_ups["Set Order"]) == (
+        "Step-ups", "36", "90", "1",
+    )  # fmt: skip
+    assert split["Date"] == "2025-03-01 17:00:00" and split["Duration"] == "5m"
+    assert split["Workout Notes"] == "circuit-timer, completed; session RPE 8, sRPE load 40"

@@ -25,7 +25,7 @@ from timer.history.trends import SetPace, circuit_history, set_pace
 from timer.plan import Plan, build_plan
 from timer.replog import LoggedSet, SessionLog, find_resumable, read_log
 from timer.replog.recorder import Recorder
-from timer.session import RestExtended, Session, SetEnded
+from timer.session import RestExtended, Session
 from timer.tally import Tally, under_way
 from timer.ui.screens.history import render_history
 
