@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from timer import records
+from timer.audio import RecordingPlayer
 from timer.circuit import Circuit
 from timer.clock import FakeClock
 from timer.history.command import command as history_command
@@ -25,8 +26,9 @@ from timer.history.trends import SetPace, circuit_history, set_pace
 from timer.plan import Plan, build_plan
 from timer.replog import LoggedSet, SessionLog, find_resumable, read_log
 from timer.replog.recorder import Recorder
-from timer.session import RestExtended, Session
-from timer.tally import Tally, under_way
+from timer.runner import SessionRunner
+from timer.session import RestExtended, State
+from timer.tally import Tally
 from timer.ui.screens.history import render_history
 
 WALL = datetime(2025, 3, 3, 17, 0, tzinfo=UTC)
@@ -60,66 +62,50 @@ PLAN = make_plan()
 
 
 class Run:
-    """The engine and the real writer driven together, as the run screen drives them."""
+    """A session driven as the run screen drives it: the real `SessionRunner`, engine and writer."""
 
     def __init__(self, path: Path, plan: Plan = PLAN) -> None:
         self.clock = FakeClock()
         self.t0 = self.clock()
-        self.session = Session(plan)
         self.log = SessionLog(path, clock_start=self.t0, wall=lambda: WALL)
         self.recorder = Recorder(self.log)
-        self.session.start(self.t0)
-        self.recorder.start(plan, self.t0, None)
+        self.runner = SessionRunner(plan, self.clock, RecordingPlayer(), self.recorder)
+        self.session = self.runner.session
+        self.runner.start(self.t0)
         self.tally: Tally | None = None
         self.flush()
 
-    def flush(self) -> Any:
-        state = self.session.state(self.clock())
-        for event in state.events:
-            self.recorder.event(event, self.clock())
-        return state
+    def flush(self) -> State:
+        return self.runner.poll(self.clock())
 
-    def at(self, t: float) -> Any:
+    def at(self, t: float) -> State:
         self.clock.set(self.t0 + t)
         return self.flush()
 
     def tap(self, n: int = 1) -> None:
         for _ in range(n):
-            if self.session.add_rep(self.clock()):
-                self.recorder.rep(self.clock(), self.session.reps_for(self.session.phase_index))
+            self.runner.add_rep()
 
     def undo(self) -> None:
-        if self.session.undo_rep(self.clock()):
-            self.recorder.rep(self.clock(), self.session.reps_for(self.session.phase_index))
+        self.runner.undo_rep()
 
     def pause(self) -> None:
-        self.session.toggle_pause(self.clock())
-        self.recorder.pause(self.clock(), self.session.paused)
+        self.runner.toggle_pause()
         self.flush()
 
     def skip(self) -> None:
-        self.session.skip(self.clock())
+        self.runner.skip()
         self.flush()
 
     def finish(self) -> None:
         """Let the session run out and build the summary's tally."""
         state = self.at(10_000)
         assert state.status == "finished"
-        self.tally = Tally.from_session(self.session, total_s=state.t, paused_s=state.paused_s)
+        self.tally = self.runner.tally(state)
 
     def quit(self) -> None:
         """`q` → `y`: the set under way and `aborted`, and the summary of what was done."""
-        state = self.flush()
-        index = state.phase.index
-        self.recorder.abort(
-            self.clock(),
-            self.session.reps_for(index),
-            counted=self.session.counted(index),
-            active_s=state.elapsed,
-            paused_s=state.paused_s,
-        )
-        cut = under_way(self.session, state)
-        self.tally = Tally.from_session(self.session, total_s=state.t, paused_s=state.paused_s, cut=cut)
+        self.tally = self.runner.tally(self.runner.stop())
 
 
 def records_of(path: Path, kind: str) -> list[dict[str, Any]]:
@@ -340,8 +326,7 @@ def paused_and_corrected(run: Run) -> None:
     run.pause()
     run.at(80)
     ended = run.session.completed_sets[0]
-    run.session.set_reps(ended.phase.index, 11)
-    run.recorder.set_update(ended.phase, 11, run.clock())
+    run.runner.save_reps(ended.phase.index, 11)  # typed in the rest
     run.finish()
 
 

@@ -601,7 +601,7 @@ def test_find_resumable_after_quitting_mid_set(tmp_path: Path, plan: Plan) -> No
     assert point is not None and point.session == log.session_id and point.status == "aborted"
     assert point.done == {(1, 1, 1, None), (1, 2, 1, 1), (1, 2, 1, 2)}  # the cut set is done again
     assert point.first_phase(plan) == phases[3] and point.last_t == 600.25
-    assert '2 of 8 sets done; next is round 1, station 3 "Standing calf raise", set 1' in point.describe(plan)
+    assert '2 of 8 sets done, 1 cut short; next is round 1, station 3 "Standing calf raise", set 1' in point.describe(plan)
     assert find_resumable(path, name=plan.name) == point
     assert find_resumable(path, name=plan.name, athlete="Ben") is None
     assert find_resumable(path, sha256="other") is None

@@ -81,8 +81,12 @@ class JournalLog:
         self.updates.append((phase.index, reps))
         return self._note(f"set_update {phase.index} {reps}")
 
-    def abort(self, now: float, *, reps: int = 0) -> bool:
-        return self._note(f"abort {reps}")
+    def abort(self, now: float, *, reps: int = 0, counted: bool | None = None, active_s: float | None = None,
+              paused_s: float | None = None) -> bool:  # fmt: skip
+        return self._note(f"abort {reps}" + ("" if counted is not False else " not counted"))
+
+    def session_rpe(self, now: float, rpe: int, minutes: float) -> bool:
+        return self._note(f"session_rpe {rpe}")
 
     def retry(self) -> bool:
         return not self.failed
@@ -135,10 +139,9 @@ def test_a_late_poll_loses_nothing(runner: SessionRunner, clock: FakeClock, log:
         "log PhaseChanged",  # Squat
         "log SetEnded",
         "log PhaseChanged",  # rest
-        "log set_update 1 12",  # the rest ended: its offer (the target, for a set that ran its time) stands
-        "log PhaseChanged",  # Step-ups
+        "log PhaseChanged",  # Step-ups: nothing tapped or typed, so nothing written (never the target)
     ]
-    assert runner.confirmed == {1}
+    assert not runner.session.counted(1)
     assert runner.offer is None
 
 
@@ -181,7 +184,7 @@ def test_a_typed_correction_stands_when_the_rest_ends(
     assert log.updates == []
     at(runner, clock, 35)
     assert log.updates == [(1, 9)]
-    assert runner.session.reps_for(1) == 9 and runner.confirmed == {1}
+    assert runner.session.reps_for(1) == 9 and runner.session.counted(1)
 
 
 def test_a_correction_saved_with_enter_is_logged_once(
@@ -200,7 +203,7 @@ def test_the_tapped_count_left_alone_writes_no_correction(
     runner.add_rep()
     at(runner, clock, 35)
     assert log.updates == []  # the set's end record already said 1
-    assert runner.confirmed == {1}
+    assert runner.session.counted(1)
 
 
 def test_a_skipped_set_with_no_taps_offers_nothing_and_saves_nothing(
@@ -212,7 +215,7 @@ def test_a_skipped_set_with_no_taps_offers_nothing_and_saves_nothing(
     assert state.phase.kind == "rest"
     assert runner.offer is not None and runner.offer.shown is None  # no target offered: not done as planned
     at(runner, clock, 20)
-    assert log.updates == [] and runner.confirmed == set()
+    assert log.updates == [] and not runner.session.counted(1)
     assert runner.tally(runner.poll(clock())).sets[0].reps is None  # "not counted", never invented
 
 
@@ -344,3 +347,77 @@ def test_the_status_line_says_what_is_wrong(runner: SessionRunner, clock: FakeCl
         "sound: recording · metronome off · log NOT saved (retrying) · paused while suspended: p goes on"
         " · paused 0:02 · Test circuit"
     )
+
+
+# --- honest records ---------------------------------------------------------------------------------------
+
+COMPLEX = """
+name = "Complex"
+prepare = "5s"
+[[station]]
+exercise = "Step-up complex"
+rest = "30s"
+  [[station.part]]
+  exercise = "Step-ups"
+  load = "bw"
+  work = "20s"
+  [[station.part]]
+  exercise = "Split squat"
+  load = "bw"
+  work = "20s"
+[[station]]
+exercise = "C"
+load = "bw"
+work = "20s"
+"""
+
+
+def test_an_untapped_set_is_offered_as_not_counted_never_as_its_target(
+    runner: SessionRunner, clock: FakeClock, log: JournalLog
+) -> None:
+    at(runner, clock, 26)
+    assert runner.offer is not None and runner.offer.shown is None and runner.offer.target == 12
+    at(runner, clock, 36)
+    assert log.updates == [] and runner.tally(runner.poll(clock())).sets[0].reps is None
+
+
+def test_taps_while_paused_are_not_counted_or_logged(
+    runner: SessionRunner, clock: FakeClock, journal: Journal
+) -> None:
+    at(runner, clock, 6)
+    assert runner.add_rep()
+    assert runner.toggle_pause()
+    assert not runner.add_rep() and not runner.undo_rep()
+    assert [e for e in journal.entries if "rep" in e] == ["log rep 1"]
+    assert runner.poll(clock()).reps == 1
+
+
+def test_tab_moves_the_correction_between_a_complexs_parts(write_toml, clock: FakeClock) -> None:
+    plan = load_plan(str(write_toml(COMPLEX, "complex.toml")), None)
+    journal = Journal()
+    log = JournalLog(journal)
+    runner = SessionRunner(plan, clock, RecordingPlayer(), Recorder(log))
+    clock.set(START)
+    runner.start(clock())
+    at(runner, clock, 10)
+    runner.add_rep()  # Step-ups: 1 tap; Split squat: none
+    at(runner, clock, 46)  # the rest after the complex
+    offer = runner.offer
+    assert offer is not None and offer.exercise == "Split squat" and offer.parts and offer.shown is None
+    runner.edit_offer(8)
+    assert runner.next_part()  # the 8 typed for the split squat stands
+    assert runner.offer is not None and (runner.offer.exercise, runner.offer.shown) == ("Step-ups", 1)
+    runner.save_reps(runner.offer.phase_index, 6)
+    assert runner.next_part() and runner.offer is not None and runner.offer.shown == 8
+    assert log.updates == [(2, 8), (1, 6)]
+
+
+def test_stopping_mid_set_puts_the_set_under_way_in_the_summary_as_cut_short(
+    runner: SessionRunner, clock: FakeClock, journal: Journal
+) -> None:
+    at(runner, clock, 10)
+    tally = runner.tally(runner.stop())
+    (line,) = tally.sets
+    assert (line.phase.exercise, line.reps, line.how, line.seconds) == ("Squat", None, "abort", 5.0)
+    assert tally.result.sets_text() == "0/2 sets done, 1 cut short" and not tally.completed
+    assert "log abort 0 not counted" in journal.entries
