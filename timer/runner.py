@@ -290,7 +290,8 @@ class SessionRunner:
         """What the summary shows: the engine's sets with the reps tapped or typed, and a set cut short."""
         return Tally.from_session(
             self.session,
-            total_s=state.t,
+            # A session that ran out ended at its last phase's end, however late the poll noticed it.
+            total_s=self.session.finished_t if self.session.finished_t is not None else state.t,
             paused_s=state.paused_s,
             cut=self.cut,
             log_path=self.recorder.path,

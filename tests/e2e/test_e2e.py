@@ -51,10 +51,17 @@ def test_run_quit_with_confirmation(terminal: tuple[PyteTerminal, Path]) -> None
     term.keys("q")
     term.wait_for(lambda s: "Stop this session?" in s, "the quit question")
     term.keys("y")
+    # what was done (the clock ran on while the question was asked), and the RPE question
+    screen = term.wait_for(lambda s: "Summary" in s and "How hard was this session?" in s, "the summary")
+    assert "Wall sit" in screen and "/2 sets done" in screen
+    term.keys("7")  # session RPE 7
+    term.wait_for(lambda s: "Session RPE 7" in s, "the RPE answered")
+    term.keys("q")
     assert term.exit_code() == 0
     records = _records(folder)
     assert records[0]["type"] == "session_start"
-    assert records[-1]["type"] == "session_end" and records[-1]["status"] == "aborted"
+    assert [r["type"] for r in records[-2:]] == ["session_end", "session_rpe"]
+    assert records[-2]["status"] == "aborted" and records[-1]["rpe"] == 7
 
 
 def test_run_to_the_summary(terminal: tuple[PyteTerminal, Path]) -> None:
