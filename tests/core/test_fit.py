@@ -22,7 +22,9 @@ from .test_records import PLAN, WALL, Run
 
 def args(log: Path, **more: Any) -> argparse.Namespace:
     options = {"since": None, "until": None, "units": None, "format": "ours", "excel": False, "fit": None}
-    return argparse.Namespace(log=[str(log)], circuit=None, athlete=None, all=False, csv=None, **(options | more))
+    return argparse.Namespace(
+        log=[str(log)], circuit=None, athlete=None, all=False, csv=None, **(options | more)
+    )
 
 
 def a_session(path: Path) -> None:
@@ -110,7 +112,9 @@ def test_pounds_are_written_as_kilograms(tmp_path: Path) -> None:
     (session,), _ = read_log(log)
     written, left_out = export_fit([session], tmp_path)
     assert left_out == 0
-    first = next(s for s in garmin_messages(written[0].read_bytes())["set_mesgs"] if s["set_type"] == "active")
+    first = next(
+        s for s in garmin_messages(written[0].read_bytes())["set_mesgs"] if s["set_type"] == "active"
+    )
     assert first["weight"] == pytest.approx(20 / 2.20462, abs=0.01)
 
 
@@ -123,7 +127,9 @@ def test_sessions_that_did_not_reach_their_end_are_left_out(tmp_path: Path, caps
     folder = tmp_path / "fit"
     folder.mkdir()
     assert command(args(log, fit=str(folder))) == 0
-    assert capsys.readouterr().out == f"Wrote 1 FIT activity to {folder} (1 session not completed, left out)\n"
+    assert (
+        capsys.readouterr().out == f"Wrote 1 FIT activity to {folder} (1 session not completed, left out)\n"
+    )
     assert len(list(folder.iterdir())) == 1
 
 

@@ -81,7 +81,12 @@ def log_session(
 def args(*logs: Path, circuit=None, athlete=None, all=False, csv=None, **more) -> Namespace:
     options = {"since": None, "until": None, "units": None, "format": "ours", "excel": False, "fit": None}
     return Namespace(
-        log=[str(p) for p in logs] or None, circuit=circuit, athlete=athlete, all=all, csv=csv, **(options | more)
+        log=[str(p) for p in logs] or None,
+        circuit=circuit,
+        athlete=athlete,
+        all=all,
+        csv=csv,
+        **(options | more),
     )
 
 
@@ -453,7 +458,11 @@ def test_since_and_until_keep_the_days_between_both_included(
         log_session(path, demo, day=day)
     assert history.command(args(path, since=date(2025, 3, 2), until=date(2025, 3, 4))) == 0
     table = capsys.readouterr().out.split("\n\n")[0].splitlines()
-    assert table[0] == "Sessions: 3" and [r[:10] for r in table[2:]] == ["2025-03-02", "2025-03-03", "2025-03-04"]
+    assert table[0] == "Sessions: 3" and [r[:10] for r in table[2:]] == [
+        "2025-03-02",
+        "2025-03-03",
+        "2025-03-04",
+    ]
     assert history.command(args(path, since=date(2025, 4, 1))) == 0
     assert capsys.readouterr().out.startswith("No sessions of from 2025-04-01 to today in the log.")
     assert history.command(args(path, since=date(2025, 3, 5), until=date(2025, 3, 1))) == 2

@@ -34,16 +34,25 @@ def plan() -> Plan:
     return build_plan(load_circuit(path))
 
 
+# What the old reader knew. Fields added since (issue 13: counted, active_s, paused_s, parts, RPE, extend)
+# have tests of their own (test_records.py); here both readers must agree on everything the old one read.
+SESSION_FIELDS = [f.name for f in dataclasses.fields(legacy_reader.LoggedSession)]
+SET_FIELDS = [f.name for f in dataclasses.fields(legacy_reader.LoggedSet)]
+NEW_FIELDS = {"counted", "active_s", "paused_s", "parts"}
+"""Fields of the set record the old reader ignored and the new one checks: their values are not mutated here
+(tests/core/test_records.py checks that a bad one is reported)."""
+
+
 def seen(sessions, *, taps: bool = True) -> list[str]:
     """Everything a reader hands on about each session, as text: 5 and 5.0 or a changed type show."""
     out = []
     for s in sessions:
         fields = {
-            f.name: getattr(s, f.name)
-            for f in dataclasses.fields(s)
-            if not f.name.startswith("_") and (taps or f.name != "taps")
+            name: getattr(s, name)
+            for name in SESSION_FIELDS
+            if not name.startswith("_") and (taps or name != "taps")
         }
-        fields["sets"] = [(k, dataclasses.astuple(v)) for k, v in s.sets.items()]
+        fields["sets"] = [(k, tuple(getattr(v, name) for name in SET_FIELDS)) for k, v in s.sets.items()]
         out.append(repr(sorted(fields.items())))
     return out
 
@@ -107,15 +116,16 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         if type(record) is not dict:  # junk an earlier edit put there
             continue
         how = rng.randrange(9)
-        if how == 0 and record:
-            key = rng.choice(list(record))
+        known = [k for k in record if k not in NEW_FIELDS]
+        if how == 0 and known:
+            key = rng.choice(known)
             record[key] = rng.choice(VALUES)
             line = json.dumps(record).encode("utf-8", "surrogatepass")
         elif how == 1 and record:
             del record[rng.choice(list(record))]
             line = json.dumps(record).encode()
-        elif how == 2 and record:
-            key = rng.choice(list(record))
+        elif how == 2 and known:
+            key = rng.choice(known)
             text = json.dumps(record)
             line = text.replace(
                 f'"{key}": {json.dumps(record[key])}', f'"{key}": {rng.choice(RAW)}', 1
@@ -179,7 +189,7 @@ def test_each_kind_of_value_in_each_field_reads_the_same(tmp_path: Path, plan: P
     }
     path = tmp_path / "log.jsonl"
     for record in kinds.values():
-        for key in [*record, *extra.get(record["type"], [])]:
+        for key in [k for k in [*record, *extra.get(record["type"], [])] if k not in NEW_FIELDS]:
             for value in [*VALUES, *RAW]:
                 spelt = value if value in RAW else json.dumps(value)
                 text = json.dumps({**record, key: "@@"}).replace('"@@"', spelt)  # type: ignore[arg-type]

@@ -246,6 +246,24 @@ def test_a_bad_rpe_record_is_reported_and_skipped(tmp_path: Path, rpe: str) -> N
     assert len(sessions) == 1 and sessions[0].rpe is None and len(problems) == 1
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("counted", '"yes"'), ("counted", "1"), ("active_s", '"45"'), ("paused_s", "NaN"), ("parts", "1.5")],
+)
+def test_a_bad_value_in_a_new_set_field_is_reported_and_the_record_skipped(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    path = tmp_path / "log.jsonl"
+    Run(path).finish()
+    lines = path.read_text().splitlines()
+    i = next(n for n, line in enumerate(lines) if '"type": "set"' in line)
+    record = json.loads(lines[i])
+    lines[i] = json.dumps(record | {field: "@@"}).replace('"@@"', value)
+    path.write_text("\n".join(lines) + "\n")
+    (session,), problems = read_log(path)
+    assert len(session.sets) == 3 and [p.where for p in problems] == [f"line {i + 1}"]
+
+
 def test_old_logs_without_the_new_fields_still_read(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
     path.write_text(

@@ -207,7 +207,9 @@ def test_engine_events_are_logged_through_handle(tmp_path: Path, plan: Plan) -> 
     log = SessionLog(path, clock_start=0.0, wall=Wall())
     log.start(plan, now=0.0)
     log.handle(PhaseChanged(phase=first, previous=plan.phases[0], reason="time", t=10.0), 10.0)  # not logged
-    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=100.0, reps=30, skipped=True, counted=True), 100.0)
+    log.handle(
+        SetEnded(phase=first, started_t=10.0, ended_t=100.0, reps=30, skipped=True, counted=True), 100.0
+    )
     log.handle(PhaseChanged(phase=rest, previous=first, reason="skip", t=100.0), 100.0)
     log.handle(PhaseChanged(phase=first, previous=second, reason="back", t=120.0), 120.0)
     log.handle(SessionFinished(t=200.0), 200.5)
@@ -234,7 +236,9 @@ def test_abort_logs_the_set_under_way_and_resume_does_it_again(tmp_path: Path, p
     log = SessionLog(path, clock_start=50.0, wall=Wall())
     log.start(plan, now=50.0, circuit_sha256="a" * 64)
     log.handle(PhaseChanged(phase=first, previous=prepare, reason="time", t=10.0), 60.0)
-    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=58, skipped=False, counted=True), 240.0)
+    log.handle(
+        SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=58, skipped=False, counted=True), 240.0
+    )
     log.handle(PhaseChanged(phase=rest, previous=first, reason="time", t=190.0), 240.0)
     log.handle(PhaseChanged(phase=second, previous=rest, reason="time", t=280.0), 330.0)
     assert log.abort(50.0 + 301.5, reps=7)  # q pressed 21.5 s into the Step-ups
@@ -263,7 +267,9 @@ def test_an_aborted_redo_does_not_change_the_total_reps_of_a_finished_set(tmp_pa
     log = SessionLog(path, clock_start=0.0, wall=Wall())
     log.start(plan, now=0.0)
     log.handle(PhaseChanged(phase=first, previous=prepare, reason="time", t=10.0), 10.0)
-    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=12, skipped=False, counted=True), 190.0)
+    log.handle(
+        SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=12, skipped=False, counted=True), 190.0
+    )
     log.handle(PhaseChanged(phase=rest, previous=first, reason="time", t=190.0), 190.0)
     log.set_update(first, 20, now=195.0)
     log.handle(PhaseChanged(phase=first, previous=rest, reason="back", t=196.0), 196.0)
@@ -297,7 +303,9 @@ def test_abort_during_a_rest_writes_only_the_end(tmp_path: Path, plan: Plan) -> 
     path = tmp_path / "log.jsonl"
     first, rest = plan.phases[1:3]
     log = SessionLog(path, clock_start=0.0, wall=Wall())
-    log.handle(SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=58, skipped=False, counted=True), 190.0)
+    log.handle(
+        SetEnded(phase=first, started_t=10.0, ended_t=190.0, reps=58, skipped=False, counted=True), 190.0
+    )
     log.handle(PhaseChanged(phase=rest, previous=first, reason="time", t=190.0), 190.0)
     log.abort(200.0, reps=58)
     assert [r["type"] for r in lines(path)] == ["set", "session_end"]
@@ -601,7 +609,10 @@ def test_find_resumable_after_quitting_mid_set(tmp_path: Path, plan: Plan) -> No
     assert point is not None and point.session == log.session_id and point.status == "aborted"
     assert point.done == {(1, 1, 1, None), (1, 2, 1, 1), (1, 2, 1, 2)}  # the cut set is done again
     assert point.first_phase(plan) == phases[3] and point.last_t == 600.25
-    assert '2 of 8 sets done, 1 cut short; next is round 1, station 3 "Standing calf raise", set 1' in point.describe(plan)
+    assert (
+        '2 of 8 sets done, 1 cut short; next is round 1, station 3 "Standing calf raise", set 1'
+        in point.describe(plan)
+    )
     assert find_resumable(path, name=plan.name) == point
     assert find_resumable(path, name=plan.name, athlete="Ben") is None
     assert find_resumable(path, sha256="other") is None
