@@ -1,8 +1,9 @@
 """What a set is, when it is done, and how times and volume are rounded: the one definition every view uses.
 
 The summary (from the engine), `history`, the history screen, `run --resume` and the CSV all count sets
-through `group_sets` and `session_result`, so they cannot disagree (tests/core/test_records.py checks the
-five against a corpus of logs). The rules, as documented in docs/log-format.md:
+through `group_sets` (a logged session through `LoggedSession.result()`), so they cannot disagree
+(tests/core/test_records.py checks the five against a corpus of logs). The rules, as documented in
+docs/log-format.md:
 
 - A **set** is one timed work phase of a station; the parts of a complex together make one set.
 - A set is **done** when its work ran to its end (`ended_by: time`; for a complex, every part did);
@@ -21,12 +22,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from timer.e1rm import convert
-
-if TYPE_CHECKING:
-    from timer.replog.reader import LoggedSession
 
 SetStatus = Literal["done", "cut short"]
 PlaceKey = tuple[int, int, int]
@@ -153,22 +151,6 @@ def group_sets(
     return tuple(
         SetResult(place, name, tuple(found), planned.get(place, 0))
         for place, (name, found) in grouped.items()
-    )
-
-
-def session_result(session: LoggedSession) -> SessionResult:
-    """The sets of a session read from the log (corrections applied by the reader)."""
-    parts = [
-        (
-            key,
-            s.station_name or s.exercise or f"station {s.station}",
-            Part(s.part, s.exercise, s.ended_by, s.active_s or 0.0, s.reps, s.load, s.unit),
-        )
-        for key, s in session.sets.items()
-    ]
-    planned_parts = {key[:3]: s.parts for key, s in session.sets.items() if s.parts}
-    return SessionResult(
-        group_sets(parts, planned_parts), session.planned_sets, session.status == "completed"
     )
 
 

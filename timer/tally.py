@@ -12,8 +12,12 @@ from pathlib import Path
 from timer.e1rm import convert
 from timer.plan import Phase, Plan
 from timer.records import Part, SessionResult, group_sets
-from timer.replog.lines import set_key
 from timer.session import Pause, Session, Skip, State
+
+
+def _place(phase: Phase) -> tuple[int, int, int, int | None]:
+    """(round, station, set, part) of a work phase: where the log puts it."""
+    return (phase.round or 0, phase.station or 0, phase.set or 0, phase.part)
 
 
 @dataclass(frozen=True)
@@ -116,13 +120,13 @@ class Tally:
     @property
     def planned(self) -> int:
         """Sets in the timeline run (a complex counts once), plus those done before a resume."""
-        return len({set_key(p)[:3] for p in self.plan.phases if p.is_work}) + self.earlier_sets
+        return len({_place(p)[:3] for p in self.plan.phases if p.is_work}) + self.earlier_sets
 
     @property
     def result(self) -> SessionResult:
         """The sets as every view counts them (`timer.records`): done, cut short, not counted."""
-        parts = [(set_key(s.phase), s.phase.station_name or "", s.part) for s in self.sets]
-        planned_parts = {set_key(s.phase)[:3]: s.phase.parts_in_set for s in self.sets}
+        parts = [(_place(s.phase), s.phase.station_name or "", s.part) for s in self.sets]
+        planned_parts = {_place(s.phase)[:3]: s.phase.parts_in_set for s in self.sets}
         return SessionResult(group_sets(parts, planned_parts), self.planned, self.completed)
 
     @property

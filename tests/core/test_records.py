@@ -124,7 +124,7 @@ def test_an_untouched_run_logs_no_invented_reps_anywhere(tmp_path: Path) -> None
     assert records_of(path, "set_update") == [] and records_of(path, "session_end")[0]["total_reps"] == 0
     assert sets[0]["target_reps"] == 12  # the target is there, as a target only
     (session,), _ = read_log(path)
-    result = records.session_result(session)
+    result = session.result()
     assert (result.done, result.not_counted, result.reps) == (3, 3, 0)
     assert run.tally is not None and all(line.reps is None for line in run.tally.sets)
     rows = list(csv.DictReader(io.StringIO(_csv(session))))
@@ -275,7 +275,7 @@ def test_old_logs_without_the_new_fields_still_read(tmp_path: Path) -> None:
     (session,), problems = read_log(path)
     logged = session.sets[(1, 1, 1, None)]
     assert problems == [] and logged.counted and logged.active_s == 45.4 and logged.paused_s is None
-    assert records.session_result(session).sets_text() == "1/1 sets done"
+    assert session.result().sets_text() == "1/1 sets done"
 
 
 # --- one rounding ------------------------------------------------------------------------------------------

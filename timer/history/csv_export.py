@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from timer.e1rm import convert
 from timer.errors import LogError
-from timer.records import round_seconds, session_result
+from timer.records import round_seconds
 from timer.replog import LoggedSession
 from timer.text import clean_text, control_character, printable_path
 
@@ -54,7 +54,7 @@ def csv_rows(sessions: Iterable[LoggedSession]) -> Iterator[list[Any]]:
     for s in sessions:
         date = s.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if s.started_at else ""
         same = [csv_safe(_cell(v)) for v in (date, s.id, s.circuit, s.athlete)]
-        status = {r.place: r.status for r in session_result(s).sets}
+        status = {r.place: r.status for r in s.result().sets}
         for x in s.sets.values():
             actual, active = x.actual_s, x.active_s
             yield [

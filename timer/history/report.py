@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from timer.records import format_time, format_volume, round_volume, session_result
+from timer.records import format_time, format_volume, round_volume
 from timer.replog import LoggedSession, SetKey
 from timer.text import clean_text, fit_width, text_width
 
@@ -30,7 +30,7 @@ def sessions_table(
                "Volume", "RPE", "sRPE"]  # fmt: skip
     rows = []
     for s in shown:
-        result = session_result(s)
+        result = s.result()
         shown_unit = unit or s.unit or "kg"
         volume = result.volume(shown_unit)
         rows.append(
@@ -84,16 +84,16 @@ def weekly_table(sessions: Sequence[LoggedSession], *, unit: str | None = None) 
         if s.started_at is None:
             continue
         local = s.started_at.astimezone()
-        year, week, _ = local.isocalendar()
+        year, number, _ = local.isocalendar()
         monday = (local - timedelta(days=local.weekday())).date()
         who = clean_text(s.athlete or "") or "-"
-        weeks.setdefault((who, f"{year}-W{week:02d} (from {monday:%d %b})"), []).append(s)
+        weeks.setdefault((who, f"{year}-W{number:02d} (from {monday:%d %b})"), []).append(s)
     if not weeks:
         return ""
     headers = ["Athlete", "Week", "Sessions", "Sets", "Cut short", "Reps", "Volume", "sRPE", "No RPE"]
-    rows = []
+    rows: list[list[str]] = []
     for (athlete, week), runs in sorted(weeks.items()):
-        results = [session_result(s) for s in runs]
+        results = [s.result() for s in runs]
         done = sum(r.done for r in results)
         planned = sum(r.planned or 0 for r in results)
         cut = sum(r.cut_short for r in results)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from timer.history.report import previous_session, sparkline
-from timer.records import SessionResult, session_result
+from timer.records import SessionResult
 from timer.replog import LoggedSession, LoggedSet, SetKey, read_log, read_taps
 from timer.text import clean_text
 
@@ -120,7 +120,7 @@ def circuit_history(
         stations=stations,
         latest=latest,
         pace=pace,
-        latest_result=session_result(latest),
+        latest_result=latest.result(),
     )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from timer.errors import LogError, Problem
+from timer.records import Part, SessionResult, group_sets
 from timer.replog.lines import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -148,6 +149,19 @@ class LoggedSession:
     @property
     def reps(self) -> int:
         return sum(s.reps for s in self.sets.values() if s.reps is not None)
+
+    def result(self) -> SessionResult:
+        """The sets as every view counts them (`timer.records`): done, cut short, not counted."""
+        parts = [
+            (
+                key,
+                s.station_name or s.exercise or f"station {s.station}",
+                Part(s.part, s.exercise, s.ended_by, s.active_s or 0.0, s.reps, s.load, s.unit),
+            )
+            for key, s in self.sets.items()
+        ]
+        planned_parts = {key[:3]: s.parts for key, s in self.sets.items() if s.parts}
+        return SessionResult(group_sets(parts, planned_parts), self.planned_sets, self.status == "completed")
 
     @property
     def volume(self) -> float:

@@ -17,7 +17,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from timer.records import session_result
 from timer.replog.lines import SetKey, Status, set_key
 from timer.replog.reader import LoggedSession, latest_start, read_log, read_taps
 from timer.replog.records import Start
@@ -115,7 +114,7 @@ def find_resumable(
             last_t = max(last_t, taps[-1][0])
     if s is None or s.status == "completed":
         return None
-    result = session_result(s)
+    result = s.result()
     return ResumePoint(
         session=s.id,
         circuit=s.circuit,
