@@ -10,7 +10,7 @@ import pytest
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.cues import Cue
-from timer.plan import Phase, Plan
+from timer.plan import Phase, Plan, load_plan
 from timer.replog import ResumePoint, read_log
 from timer.replog.recorder import Recorder
 from timer.runner import MAX_WAKE_S, MIN_DELAY_S, WAKE_SLACK_S, SessionRunner, spoken_phrases
