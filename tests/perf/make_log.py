@@ -109,11 +109,15 @@ def hostile(out: Path, *, size: int = 1 << 30, seed: int = 1) -> int:
     rng = random.Random(seed)
     head = '{"v": 1, "type": '
     kinds = [
-        lambda i: f'{head}"set", "session": "h{i}", "t": 1, "round": 1, "station": 1, "set": 1, "reps": 5, '
-        f'"exercise": "Squat {i % 97}", "load": 20.5, "unit": "kg", "ended_by": "time"}}',
+        lambda i: (
+            f'{head}"set", "session": "h{i}", "t": 1, "round": 1, "station": 1, "set": 1, "reps": 5, '
+            f'"exercise": "Squat {i % 97}", "load": 20.5, "unit": "kg", "ended_by": "time"}}'
+        ),
         lambda i: f'{head}"pause", "session": "p{i}", "t": {i % 1000}.5}}',
-        lambda i: f'{head}"session_start", "session": "s{i}", "t": 0, "at": "2025-03-01T17:00:00Z", '
-        f'"circuit": "Hostile {i}", "athlete": "A{i}", "planned_s": 100, "sets": 3}}',
+        lambda i: (
+            f'{head}"session_start", "session": "s{i}", "t": 0, "at": "2025-03-01T17:00:00Z", '
+            f'"circuit": "Hostile {i}", "athlete": "A{i}", "planned_s": 100, "sets": 3}}'
+        ),
         lambda i: f'{head}"set", "session": "one", "t": {i}, "round": {i % 10**9}, "station": 1, "set": 1}}',
         lambda i: f'{head}"rep", "session": "taps", "t": {i}, "n": {i % 50}}}',
         lambda i: "[" * 1000,
