@@ -438,7 +438,7 @@ def test_previous_session_is_the_latest_other_completed_one(tmp_path: Path, plan
     [
         ([1, 2, 3, 4, 5, 6, 7, 8], "▁▂▃▄▅▆▇█"),
         ([5, 5, 5], "▄▄▄"),
-        ([3, None, 9], "▁·█"),
+        ([3, None, 9], "▁—█"),
         ([], ""),
         ([None], ""),
     ],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CIRCUITS
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.cues import Cue
@@ -351,27 +352,6 @@ def test_the_status_line_says_what_is_wrong(runner: SessionRunner, clock: FakeCl
 
 # --- honest records ---------------------------------------------------------------------------------------
 
-COMPLEX = """
-name = "Complex"
-prepare = "5s"
-[[station]]
-exercise = "Step-up complex"
-rest = "30s"
-  [[station.part]]
-  exercise = "Step-ups"
-  load = "bw"
-  work = "20s"
-  [[station.part]]
-  exercise = "Split squat"
-  load = "bw"
-  work = "20s"
-[[station]]
-exercise = "C"
-load = "bw"
-work = "20s"
-"""
-
-
 def test_an_untapped_set_is_offered_as_not_counted_never_as_its_target(
     runner: SessionRunner, clock: FakeClock, log: JournalLog
 ) -> None:
@@ -392,8 +372,8 @@ def test_taps_while_paused_are_not_counted_or_logged(
     assert runner.poll(clock()).reps == 1
 
 
-def test_tab_moves_the_correction_between_a_complexs_parts(write_toml, clock: FakeClock) -> None:
-    plan = load_plan(str(write_toml(COMPLEX, "complex.toml")), None)
+def test_tab_moves_the_correction_between_a_complexs_parts(clock: FakeClock) -> None:
+    plan = load_plan(str(CIRCUITS / "complex-first.toml"))
     journal = Journal()
     log = JournalLog(journal)
     runner = SessionRunner(plan, clock, RecordingPlayer(), Recorder(log))
@@ -401,7 +381,7 @@ def test_tab_moves_the_correction_between_a_complexs_parts(write_toml, clock: Fa
     runner.start(clock())
     at(runner, clock, 10)
     runner.add_rep()  # Step-ups: 1 tap; Split squat: none
-    at(runner, clock, 46)  # the rest after the complex
+    at(runner, clock, 40)  # the rest after the complex
     offer = runner.offer
     assert offer is not None and offer.exercise == "Split squat" and offer.parts and offer.shown is None
     runner.edit_offer(8)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import CIRCUITS
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.plan import load_plan
@@ -19,55 +20,10 @@ from timer.ui.widgets.rep_entry import RepEntry
 
 from .uihelp import at, screen_text
 
-# prepare 0-5 | Squat 5-25 (20 kg) | rest 25-35 | Step-ups 35-50 | Split squat 50-65 (10 kg): 65 s, 2 sets
-CIRCUIT = """
-name = "Records UI"
-prepare = "5s"
-[[station]]
-exercise = "Squat"
-load = "20 kg"
-work = "20s"
-rest = "10s"
-reps = 12
-[[station]]
-exercise = "Step-up complex"
-  [[station.part]]
-  exercise = "Step-ups"
-  load = "bw"
-  work = "15s"
-  [[station.part]]
-  exercise = "Split squat"
-  load = "10 kg"
-  work = "15s"
-"""
-
-
-# prepare 0-5 | Step-ups 5-20 | Split squat 20-35 | rest 35-55 | Last 55-65: the complex's parts are
-# corrected during the rest after it
-COMPLEX_FIRST = """
-name = "Complex first"
-prepare = "5s"
-[[station]]
-exercise = "Step-up complex"
-rest = "20s"
-  [[station.part]]
-  exercise = "Step-ups"
-  load = "bw"
-  work = "15s"
-  [[station.part]]
-  exercise = "Split squat"
-  load = "10 kg"
-  work = "15s"
-[[station]]
-exercise = "Last"
-load = "bw"
-work = "10s"
-"""
-
 
 @pytest.fixture
-def app(write_toml, clock: FakeClock, tmp_path: Path) -> CircuitApp:
-    plan = load_plan(str(write_toml(CIRCUIT)), None)
+def app(clock: FakeClock, tmp_path: Path) -> CircuitApp:
+    plan = load_plan(str(CIRCUITS / "records.toml"))
     return make_app(plan, clock=clock, player=RecordingPlayer(), voice=False, log_path=tmp_path / "log.jsonl")
 
 
@@ -169,10 +125,8 @@ async def test_ctrl_c_twice_still_leaves_at_once_with_everything_logged(
     assert end["status"] == "aborted" and records(tmp_path, "set")[-1]["reps"] == 1
 
 
-async def test_tab_moves_the_rest_entry_between_the_parts_of_a_complex(
-    write_toml, clock: FakeClock, tmp_path: Path
-) -> None:
-    plan = load_plan(str(write_toml(COMPLEX_FIRST, "complex.toml")), None)
+async def test_tab_moves_the_rest_entry_between_the_parts_of_a_complex(clock: FakeClock, tmp_path: Path) -> None:
+    plan = load_plan(str(CIRCUITS / "complex-first.toml"))
     app = make_app(plan, clock=clock, player=RecordingPlayer(), voice=False, log_path=tmp_path / "log.jsonl")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()

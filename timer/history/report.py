@@ -14,6 +14,8 @@ from timer.text import clean_text, fit_width, text_width
 TABLE_LIMIT = 20
 SPARK_WIDTH = 20
 SPARKS = "▁▂▃▄▅▆▇█"
+NOT_COUNTED = "—"
+"""A session where nothing was counted (at a station): never 0, never the target."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -170,7 +172,7 @@ def station_reps(session: LoggedSession, station: int) -> int | None:
 
 
 def sparkline(values: Sequence[float | None]) -> str:
-    """`▁▃▅█`-style bars scaled between the lowest and highest value; `·` where there is no value."""
+    """`▁▃▅█`-style bars scaled between the lowest and highest value; `—` where nothing was counted."""
     numbers = [v for v in values if v is not None]
     if not numbers:
         return ""
@@ -179,7 +181,7 @@ def sparkline(values: Sequence[float | None]) -> str:
     out = []
     for v in values:
         if v is None:
-            out.append("·")
+            out.append(NOT_COUNTED)
         elif high == low:
             out.append(SPARKS[top // 2])
         else:
