@@ -352,6 +352,7 @@ def test_the_status_line_says_what_is_wrong(runner: SessionRunner, clock: FakeCl
 
 # --- honest records ---------------------------------------------------------------------------------------
 
+
 def test_an_untapped_set_is_offered_as_not_counted_never_as_its_target(
     runner: SessionRunner, clock: FakeClock, log: JournalLog
 ) -> None:

@@ -125,7 +125,9 @@ async def test_ctrl_c_twice_still_leaves_at_once_with_everything_logged(
     assert end["status"] == "aborted" and records(tmp_path, "set")[-1]["reps"] == 1
 
 
-async def test_tab_moves_the_rest_entry_between_the_parts_of_a_complex(clock: FakeClock, tmp_path: Path) -> None:
+async def test_tab_moves_the_rest_entry_between_the_parts_of_a_complex(
+    clock: FakeClock, tmp_path: Path
+) -> None:
     plan = load_plan(str(CIRCUITS / "complex-first.toml"))
     app = make_app(plan, clock=clock, player=RecordingPlayer(), voice=False, log_path=tmp_path / "log.jsonl")
     async with app.run_test(size=(100, 30)) as pilot:
