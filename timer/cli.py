@@ -27,8 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = sub.add_parser("check", help="validate circuit files and explain every problem")
-    check.add_argument("files", nargs="+", metavar="FILE", help="circuit files (.toml)")
+    check = sub.add_parser("check", help="validate circuit and program files and explain every problem")
+    check.add_argument("files", nargs="+", metavar="FILE", help="circuit or program files (.toml)")
     check.add_argument(
         "--athlete",
         action="append",
@@ -45,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
         help="athlete profile whose e1RM values to use; repeat for one plan per athlete",
     )
     plan.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    _session_flags(plan)
+    plan.add_argument(
+        "--log", action="append", metavar="PATH", help="log(s) to find a program's next session in"
+    )
 
     est = sub.add_parser("e1rm", help="estimate a one-rep max from a test set, with a table of loads")
     est.add_argument("weight", type=_positive_float, metavar="WEIGHT", help="weight lifted")
@@ -57,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the JSON Schema of circuit files (for editors)")
     schema.add_argument("--profile", action="store_true", help="the schema of athlete profiles instead")
+    schema.add_argument("--program", action="store_true", help="the schema of program files instead")
 
     loads = sub.add_parser("loads", help="the squad load sheet: every athlete's load for every station")
     loads.add_argument("file", metavar="CIRCUIT")
@@ -76,6 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--resume", action="store_true", help="continue the latest aborted session of this circuit"
     )
+
+    _session_flags(run)
+
+    program = sub.add_parser("program", help="a training program at a glance: its sessions and compliance")
+    program.add_argument("file", metavar="PROGRAM")
+    program.add_argument("--athlete", metavar="PROFILE", help="athlete profile (whose sessions to show)")
+    program.add_argument("--log", action="append", metavar="PATH", help="log file; repeat to merge several")
+    program.add_argument("--json", action="store_true", help="print it as JSON")
 
     history = sub.add_parser("history", help="sessions in the rep log, trends, CSV export")
     history.add_argument(
@@ -142,6 +155,22 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-02"
         ) from None
+
+
+def _session_flags(parser: argparse.ArgumentParser) -> None:
+    """`--week W --session S`: which session of a program (default: the athlete's next one)."""
+    parser.add_argument("--week", type=_count, metavar="W", help="program: the week in the program (1…)")
+    parser.add_argument("--session", type=_count, metavar="S", help="program: the session in that week (1…)")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
 
 
 def _formula_names() -> list[str]:
@@ -227,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "loads": cmd_loads,
         "run": cmd_run,
         "history": cmd_history,
+        "program": cmd_program,
     }
     from timer.errors import UsageError
 
@@ -273,11 +303,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     from timer.circuit import is_profile, load_athlete, load_circuit, read_toml
     from timer.errors import InputError
     from timer.plan import build_plan
+    from timer.program.command import is_program
 
     athletes, failed = _profiles(args.athlete)
     if failed and not athletes:
         return 1
     for file in args.files:
+        if is_program(file):
+            failed = _check_program(file, athletes) or failed
+            continue
         try:
             if is_profile(read_toml(file)):
                 print(f"OK {_profile_line(load_athlete(file))}")
@@ -307,6 +341,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _check_program(file: str, athletes: list[tuple[str, Athlete]]) -> bool:
+    """`check` of a program, for each athlete in turn; True when it failed (the problems are printed)."""
+    from timer.errors import InputError
+    from timer.program.command import check_file
+
+    failed = False
+    for athlete_file, athlete in athletes or [("", None)]:
+        try:
+            ok, warnings = check_file(file, athlete, athlete_file)
+        except InputError as exc:
+            failed = True
+            _report_error(exc)
+            continue
+        print(ok + (f" (athlete: {_safe(athlete.name)})" if athlete else ""))
+        for warning in warnings:
+            print(f"  warning: {warning}")
+    return failed
+
+
 def _safe(text: str | None) -> str:
     from timer.text import printable
 
@@ -323,8 +376,9 @@ def _profile_line(athlete: Athlete) -> str:
 def cmd_plan(args: argparse.Namespace) -> int:
     """The timeline; with several `--athlete`, one plan per athlete (as text only)."""
     from timer.circuit import load_circuit
-    from timer.errors import InputError
+    from timer.errors import InputError, Problem
     from timer.plan import build_plan
+    from timer.program.command import is_program
 
     if args.json and args.athlete and len(args.athlete) > 1:
         return _usage(
@@ -334,6 +388,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
     athletes, failed = _profiles(args.athlete)
     if failed and not athletes:
         return 1
+    if is_program(args.file):
+        return _plan_program(args, athletes) or (1 if failed else 0)
+    if args.week is not None or args.session is not None:
+        return _report_error(
+            InputError(
+                [Problem(args.file, "", "is a circuit; --week and --session choose a session of a program")]
+            )
+        )
     try:
         circuit = load_circuit(args.file)
     except InputError as exc:
@@ -354,6 +416,54 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 print()
             _print_plan(plan, prefix=f"{_safe(plan.athlete)}: " if len(athletes) > 1 else "")
     return 1 if failed else 0
+
+
+def _plan_program(args: argparse.Namespace, athletes: list[tuple[str, Athlete]]) -> int:
+    """`plan PROGRAM`: the chosen session (`--week/--session`, else each athlete's next one in the log)."""
+    from timer.errors import InputError
+    from timer.program.command import log_paths, program_plan
+
+    failed = False
+    for n, (athlete_file, athlete) in enumerate(athletes or [("", None)]):
+        try:
+            plan = program_plan(
+                args.file, athlete, athlete_file, args.week, args.session, log_paths(args.log)
+            )
+        except InputError as exc:
+            failed = True
+            _report_error(exc)
+            continue
+        assert plan.program is not None
+        if args.json:
+            out = plan.to_json()
+            out["program"] = {"name": plan.program.name, **plan.program.session.to_json()}
+            del out["program"]["circuit"]
+            print(json.dumps(out, indent=2, ensure_ascii=False))
+            continue
+        if n:
+            print()
+        print(f"{_safe(plan.program.name)}: {plan.program.session.line}")
+        _print_plan(plan, prefix=f"{_safe(plan.athlete)}: " if len(athletes) > 1 else "")
+    return 1 if failed else 0
+
+
+def load_any_plan(
+    file: str, athlete_file: str | None, week: int | None, session: int | None, logs: list[str] | None
+) -> Plan:
+    """The plan of a circuit file, or of a program's session (`--week/--session`, else the next one in the
+    log); InputError for any problem, and for `--week/--session` given with a circuit."""
+    from timer.circuit import load_athlete
+    from timer.errors import InputError, Problem
+    from timer.plan import load_plan
+    from timer.program.command import is_program, log_paths, program_plan
+
+    if is_program(file):
+        athlete = load_athlete(athlete_file) if athlete_file else None
+        return program_plan(file, athlete, athlete_file or "", week, session, log_paths(logs))
+    if week is not None or session is not None:
+        message = "is a circuit; --week and --session choose a session of a program"
+        raise InputError([Problem(file, "", message)])
+    return load_plan(file, athlete_file)
 
 
 def _usage(message: str) -> int:
@@ -445,15 +555,16 @@ def cmd_e1rm(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from timer.circuit import json_schema
+    from timer.program import program_json_schema
 
-    print(json.dumps(json_schema(profile=args.profile), indent=2, ensure_ascii=False))
+    schema = program_json_schema() if args.program else json_schema(profile=args.profile)
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Validate everything before any UI appears, then run the live session."""
     from timer.errors import CircuitTimerError
-    from timer.plan import load_plan
 
     if args.athlete and len(args.athlete) > 1:
         return _usage(
@@ -461,11 +572,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     athlete_file = args.athlete[0] if args.athlete else None
     try:
-        plan = load_plan(args.file, athlete_file)
         from timer.replog import prepare_log_path
 
         log_path = prepare_log_path(args.log)  # an unwritable log is an error now, not after the session
-        resume = find_resume_point(plan, Path(args.file), log_path, athlete_file) if args.resume else None
+        plan = load_any_plan(args.file, athlete_file, args.week, args.session, [str(log_path)])
+        circuit = Path(args.file)
+        if plan.program is not None:  # the session's own circuit is logged, with its SHA-256
+            circuit = plan.program.path.parent / plan.program.session.circuit
+        resume = find_resume_point(plan, circuit, log_path, athlete_file) if args.resume else None
     except CircuitTimerError as exc:
         return _report_error(exc)
     if not _has_terminal("run"):
@@ -474,7 +588,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     app = make_app(
         plan,
-        circuit_path=Path(args.file),
+        circuit_path=circuit,
         log_path=log_path,
         sound=True,
         mute=args.mute,
@@ -497,6 +611,8 @@ def find_resume_point(plan: Plan, circuit: Path, log_path: Path, athlete_file: s
 
     athlete = plan.athlete if athlete_file else None
     sha = file_sha256(circuit)
+    if plan.program is not None:
+        return _program_resume_point(plan, circuit, sha, log_path, athlete)
     point = find_resumable(log_path, sha256=sha, name=plan.name, athlete=athlete)
     if point is not None and point.first_phase(plan) is not None:
         return point
@@ -543,6 +659,32 @@ def _isatty(stream: object) -> bool:
         return False
 
 
+def _program_resume_point(
+    plan: Plan, circuit: Path, sha: str | None, log_path: Path, athlete: str | None
+) -> ResumePoint:
+    """A program's session is matched by program name and session number: editing another week of the
+    program keeps it resumable; editing this session's circuit does not (its sets may have moved)."""
+    from timer.errors import LogError
+    from timer.replog import find_resumable
+
+    assert plan.program is not None
+    session = plan.program.session
+    which = f'session {session.number} ({session.line}) of "{plan.program.name}"'
+    point = find_resumable(log_path, program=(plan.program.name, session.number), athlete=athlete)
+    if point is None:
+        raise LogError(
+            f"Nothing to resume: {which} has no interrupted run in {log_path}. Run it without --resume."
+        )
+    if point.circuit_sha256 != sha:
+        raise LogError(
+            f"Nothing to resume: {circuit.name} was edited since the interrupted run of {which}, so its sets "
+            "may not match the file now. Run it without --resume to start afresh."
+        )
+    if point.first_phase(plan) is None:
+        raise LogError(f"Nothing to resume: {point.describe(plan)} Start it afresh without --resume.")
+    return point
+
+
 def cmd_pick(args: argparse.Namespace) -> int:
     """Bare `circuit-timer`: the picker of bundled and local circuits."""
     from timer.errors import CircuitTimerError
@@ -563,5 +705,11 @@ def cmd_pick(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from timer.history.command import command
+
+    return command(args)
+
+
+def cmd_program(args: argparse.Namespace) -> int:
+    from timer.program.view import command
 
     return command(args)

@@ -6,7 +6,7 @@ The same timeline feeds `circuit-timer plan`, the live session engine, the cue s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from timer import e1rm
 from timer.circuit import (
@@ -22,6 +22,9 @@ from timer.durations import format_duration
 from timer.errors import InputError, Problem
 from timer.loads import E1rmSource, Resolved, describe_load, e1rm_table, resolve
 from timer.text import printable
+
+if TYPE_CHECKING:
+    from timer.program.expand import ProgramPlace
 
 PhaseKind = Literal["prepare", "work", "rest", "round_rest"]
 LONG_CIRCUIT_S = 2 * 3600
@@ -158,6 +161,8 @@ class Plan:
     """The warnings about the athlete's profile (also in `warnings`)."""
     station_rows: tuple[StationRow, ...] = field(default=())
     """One row per station (and part) for the overview and the squad sheet (`loads`)."""
+    program: ProgramPlace | None = None
+    """When the plan is a session of a program: the program and where in it (logged, shown on screen)."""
 
     @property
     def total_s(self) -> int:

@@ -340,6 +340,8 @@ class SessionRunner:
         if state.paused_s >= 1:
             parts.append(f"paused {format_time(state.paused_s)}")
         parts.append(self.plan.name)
+        if self.plan.program is not None:  # a program's session: the week line first, so 60 columns show it
+            parts.insert(0, self.plan.program.session.line)
         return " · ".join(parts)
 
     def render_voices(self) -> None:

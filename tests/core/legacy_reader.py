@@ -110,6 +110,8 @@ class LoggedSession:
     circuit_path: str | None = None
     circuit_sha256: str | None = None
     athlete: str | None = None
+    program: str | None = None
+    program_session: int | None = None
     planned_s: float | None = None
     planned_sets: int | None = None
     started_at: datetime | None = None
@@ -396,8 +398,10 @@ def _on_start(s: LoggedSession, r: dict[str, Any], t: float, order: int, taps: b
         _number(get("planned_s")),
         _opt_int(get("sets")),
     )  # checked before anything changes, so a bad record leaves no trace
+    program = (_text(get("program")), _opt_int(get("program_session")))
     if s.circuit is None:  # the first start record wins; a resume repeats the same facts
         s.circuit, s.circuit_path, s.circuit_sha256, s.athlete, s.planned_s, s.planned_sets = facts
+        s.program, s.program_session = program
     if r["type"] == "session_resume":
         s.resumes += 1
     s._marks.append((t, order, "start"))

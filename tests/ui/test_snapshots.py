@@ -18,6 +18,7 @@ from tests.conftest import circuit_text
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.plan import load_plan
+from timer.program import load_program
 from timer.ui.app import CircuitApp, make_app
 
 CIRCUIT = circuit_text("snapshots")
@@ -109,3 +110,29 @@ def test_overview_marks_a_load_from_the_circuits_e1rm(snap_compare, write_toml) 
     assert plan.phases[1].load_text() == "80 lb · 30% e1RM (circuit's e1RM)"
     app = make_app(plan, clock=clock, player=RecordingPlayer(), log=FixedLog(), voice=False, flash_s=0)
     assert snap_compare(app, terminal_size=(100, 30), run_before=steps(clock))
+
+
+PROGRAM = """
+name = "Snapshot block"
+[[phase]]
+name = "Anatomical adaptation"
+weeks = 2
+sessions = ["circuit.toml"]
+[[phase]]
+name = "Conversion"
+weeks = 4
+sessions = ["circuit.toml", "circuit.toml"]
+load_add = 2.5
+deload = [4]
+"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_program_week_line(snap_compare, write_toml, size) -> None:
+    """A program's session: the week line on the run screen (status bar), in a deload week."""
+    write_toml(CIRCUIT)
+    loaded = load_program(write_toml(PROGRAM, "block.toml"))
+    clock = FakeClock()
+    plan = loaded.plan(loaded.session(6, 2))
+    app = make_app(plan, clock=clock, player=RecordingPlayer(), log=FixedLog(), voice=False, flash_s=0)
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, "enter", 83.5))

@@ -114,6 +114,10 @@ class LoggedSession:
     circuit_path: str | None = None
     circuit_sha256: str | None = None
     athlete: str | None = None
+    program: str | None = None
+    """The program's name when the session was one of a program's (docs/log-format.md)."""
+    program_session: int | None = None
+    """Its number k in the program (1…N)."""
     planned_s: float | None = None
     planned_sets: int | None = None
     started_at: datetime | None = None
@@ -517,6 +521,7 @@ def _on_start(s: LoggedSession, r: Start, t: float, books: _Books) -> None:
         texts = books.texts(r.circuit, r.circuit_path, r.circuit_sha256, r.athlete)
         s.circuit, s.circuit_path, s.circuit_sha256, s.athlete = texts
         s.planned_s, s.planned_sets = r.planned_s, r.sets
+        s.program, s.program_session = r.program, r.program_session
     resumed = type(r) is Resumed
     if resumed:
         s.resumes += 1

@@ -43,6 +43,9 @@ class Start(Record, tag="session_start", frozen=True, gc=False):
     athlete: str | None = None
     planned_s: Number | None = None
     sets: Whole | None = None
+    program: str | None = None
+    """A program's session: the program's name and the session's number in it (docs/log-format.md)."""
+    program_session: Whole | None = None
 
 
 class Resumed(Start, tag="session_resume", frozen=True, gc=False):

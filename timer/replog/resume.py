@@ -81,6 +81,7 @@ def find_resumable(
     sha256: str | None = None,
     name: str | None = None,
     athlete: str | None = None,
+    program: tuple[str, int] | None = None,
 ) -> ResumePoint | None:
     """The latest session of a circuit if it was aborted or cut off; None when it was completed or absent.
 
@@ -88,16 +89,20 @@ def find_resumable(
     Only the latest session counts: once a later run of the circuit completed, an old abort is history.
     With one log and a SHA-256 (`run --resume`) it reads from the end, only what it needs; a session whose
     `session_start` line is damaged is then not offered.
+    `program` = (program name, session number) matches a program's session instead, so an edit to another
+    week of the program does not hide it (the caller compares the circuit's SHA-256).
     """
-    if not sha256 and not name:
+    if not sha256 and not name and not program:
         raise ValueError("find_resumable needs the circuit's sha256 or name")
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     paths = [p for p in paths if Path(p).exists()]
 
     def wanted(s: LoggedSession | Start) -> bool:
-        return (s.circuit_sha256 == sha256 if sha256 else s.circuit == name) and (
-            athlete is None or s.athlete == athlete
-        )
+        if program is not None:
+            same = (s.program, s.program_session) == program
+        else:
+            same = s.circuit_sha256 == sha256 if sha256 else s.circuit == name
+        return same and (athlete is None or s.athlete == athlete)
 
     if sha256 and len(paths) == 1:
         # One log, as `run --resume` has: read it from the end, and only the lines of the session found

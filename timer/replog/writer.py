@@ -143,6 +143,8 @@ class SessionLog:
             "unit": plan.unit,
             "app": f"circuit-timer {__version__}",
         }
+        if plan.program is not None:  # a session of a program: which one, and where in the block
+            fields.update(plan.program.log_fields())
         if resume is None:
             record = self._record("session_start", now, **fields)
             self._start_record = record

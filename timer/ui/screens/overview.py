@@ -44,6 +44,9 @@ class OverviewScreen(Screen[None]):
         plan = self.plan
         with VerticalScroll(id="overview-body"):
             yield Field(plan.name, id="overview-name")
+            if plan.program is not None:
+                line = f"{plan.program.name} · {plan.program.session.line}"
+                yield Field(line, id="overview-program")
             if self.resume is not None:
                 yield Field(self.resume.text, id="overview-resume")
             if plan.athlete:

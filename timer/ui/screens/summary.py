@@ -80,6 +80,8 @@ class SummaryScreen(Screen[None]):
             yield Field(RPE_QUESTION, id="summary-rpe")
             yield Field(self._interruptions(), id="summary-breaks")
             yield Field("", id="summary-compare")
+            if t.plan.program is not None:
+                yield Field(t.plan.program.session.line, id="summary-next")
             yield Field(self._log_line(), id="summary-log")
             if self._unsaved():
                 with Vertical(id="summary-rescue"):
@@ -111,6 +113,8 @@ class SummaryScreen(Screen[None]):
             )
         if self.tally.log_path is not None and self.tally.sets:
             self.run_worker(self._read_previous, thread=True, exit_on_error=False, name="previous")
+        if self.tally.plan.program is not None and self.tally.log_path is not None:
+            self.run_worker(self._read_next, thread=True, exit_on_error=False, name="next")
         if self._unsaved():
             self.query_one("#rescue-path", Input).focus()
 
@@ -121,10 +125,20 @@ class SummaryScreen(Screen[None]):
         assert t.log_path is not None
         return previous_reps([t.log_path], t.plan.name, athlete=t.plan.athlete, exclude=t.session_id)
 
+    def _read_next(self) -> str:
+        """A program session: what comes next for this athlete, from the log that now holds this session."""
+        from timer.program.progress import what_next
+
+        t = self.tally
+        assert t.plan.program is not None and t.log_path is not None
+        return what_next(t.plan.program, [t.log_path], t.plan.athlete)
+
     @on(Worker.StateChanged)
     def _worker_done(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "previous" and event.state == WorkerState.SUCCESS and event.worker.result:
             self.show_comparison(event.worker.result)
+        if event.worker.name == "next" and event.state == WorkerState.SUCCESS and event.worker.result:
+            self.query_one("#summary-next", Field).text = event.worker.result
 
     def show_comparison(self, previous: dict[SetKey, int | None]) -> None:
         """Each set's reps with the change since last time, `32 (+2)`, and a line of totals."""
