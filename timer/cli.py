@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from timer.circuit import Athlete
     from timer.plan import Plan
     from timer.replog import ResumePoint
@@ -341,7 +343,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _check_program(file: str, athletes: list[tuple[str, Athlete]]) -> bool:
+def _check_program(file: str, athletes: Sequence[tuple[str, Athlete | None]]) -> bool:
     """`check` of a program, for each athlete in turn; True when it failed (the problems are printed)."""
     from timer.errors import InputError
     from timer.program.command import check_file
@@ -418,7 +420,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _plan_program(args: argparse.Namespace, athletes: list[tuple[str, Athlete]]) -> int:
+def _plan_program(args: argparse.Namespace, athletes: Sequence[tuple[str, Athlete | None]]) -> int:
     """`plan PROGRAM`: the chosen session (`--week/--session`, else each athlete's next one in the log)."""
     from timer.errors import InputError
     from timer.program.command import log_paths, program_plan

@@ -6,7 +6,8 @@ The same timeline feeds `circuit-timer plan`, the live session engine, the cue s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from timer import e1rm
 from timer.circuit import (
@@ -18,13 +19,11 @@ from timer.circuit import (
     load_circuit,
     resolved_increment,
 )
+from timer.circuit.models import _short
 from timer.durations import format_duration
 from timer.errors import InputError, Problem
 from timer.loads import E1rmSource, Resolved, describe_load, e1rm_table, resolve
 from timer.text import printable
-
-if TYPE_CHECKING:
-    from timer.program.expand import ProgramPlace
 
 PhaseKind = Literal["prepare", "work", "rest", "round_rest"]
 LONG_CIRCUIT_S = 2 * 3600
@@ -143,6 +142,81 @@ class StationRow:
     e1rm_source: E1rmSource | None = None
     default_e1rm: bool = False
     """The load comes from the circuit's e1RM because the athlete's profile lacks the lift."""
+
+
+@dataclass(frozen=True)
+class ProgramSession:
+    """One session of the block: which circuit, in which phase and week, with which adjustments."""
+
+    number: int
+    """k in 1…N: the session's place in the whole program (`program_session` in the log)."""
+    phase: str
+    phase_index: int
+    """1-based."""
+    week: int
+    """The week in the program (1…total weeks)."""
+    weeks: int
+    """Total weeks of the program."""
+    week_in_phase: int
+    session_in_week: int
+    sessions_in_week: int
+    circuit: str
+    """The circuit's path as the program writes it (relative to the program file)."""
+    deload: bool
+    load_add: float
+    work_add: int
+    rounds: int | None
+    sets: int | None
+
+    @property
+    def place(self) -> str:
+        """How messages name it: `phase 2 "Conversion", week 3`."""
+        return f'phase {self.phase_index} "{_short(printable(self.phase))}", week {self.week_in_phase}'
+
+    @property
+    def line(self) -> str:
+        """What the overview and the run screen show: `Week 3/7 · Conversion · Session 2/2 · deload`."""
+        session = f"Session {self.session_in_week}/{self.sessions_in_week}"
+        text = f"Week {self.week}/{self.weeks} · {self.phase} · {session}"
+        return text + (" · deload" if self.deload else "")
+
+    def to_json(self) -> dict[str, Any]:
+        """The session's place, as `plan --json` and `program --json` print it."""
+        return {
+            "program_session": self.number,
+            "phase": self.phase,
+            "phase_index": self.phase_index,
+            "week": self.week,
+            "week_in_phase": self.week_in_phase,
+            "session_in_week": self.session_in_week,
+            "circuit": self.circuit,
+            "deload": self.deload,
+        }
+
+
+@dataclass(frozen=True)
+class ProgramPlace:
+    """What a plan built from a program carries: the program and the session (logged in `session_start`)."""
+
+    name: str
+    sha256: str
+    path: Path
+    session: ProgramSession
+
+    def log_fields(self) -> dict[str, Any]:
+        """The fields `session_start` gains (docs/log-format.md)."""
+        s = self.session
+        return {
+            "program": self.name,
+            "program_sha256": self.sha256,
+            "program_session": s.number,
+            "phase": s.phase,
+            "phase_index": s.phase_index,
+            "week": s.week,
+            "week_in_phase": s.week_in_phase,
+            "session_in_week": s.session_in_week,
+            "deload": s.deload,
+        }
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,8 @@
 No Textual here.
 """
 
-from timer.program.expand import (
-    LoadedProgram,
-    ProgramPlace,
-    ProgramSession,
-    check_program,
-    expand,
-    load_program,
-)
+from timer.plan import ProgramPlace, ProgramSession
+from timer.program.expand import LoadedProgram, check_program, expand, load_program
 from timer.program.models import Program, ProgramPhase, looks_like_program, program_json_schema
 
 __all__ = [

@@ -13,14 +13,14 @@ from pathlib import Path
 from timer.circuit import Athlete
 from timer.circuit.reading import read_toml
 from timer.errors import InputError, Problem
-from timer.plan import Plan
-from timer.program.expand import LoadedProgram, ProgramSession, check_program, load_program
+from timer.plan import Plan, ProgramSession
+from timer.program.expand import LoadedProgram, check_program, load_program
 from timer.program.models import looks_like_program
 from timer.program.progress import next_session, read_sessions
 from timer.text import printable
 
 
-def is_program(path: str | os.PathLike[str]) -> bool:
+def is_program(path: str | Path) -> bool:
     """True when the file reads as a program (phases, no stations). An unreadable file is not one: the
     circuit reader then says what is wrong with it."""
     try:

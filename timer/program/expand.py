@@ -15,85 +15,10 @@ from timer import e1rm
 from timer.circuit import MAX_PHASE_S, Athlete, Circuit, Load, TestSet
 from timer.circuit.models import MAX_PROBLEMS, _short
 from timer.errors import InputError, Problem
-from timer.plan import Plan, build_plan
+from timer.plan import Plan, ProgramPlace, ProgramSession, build_plan
 from timer.program.models import Program
 from timer.program.reading import circuit_file, phase_place, read_circuits, read_program
 from timer.text import printable
-
-
-@dataclass(frozen=True)
-class ProgramSession:
-    """One session of the block: which circuit, in which phase and week, with which adjustments."""
-
-    number: int
-    """k in 1…N: the session's place in the whole program (`program_session` in the log)."""
-    phase: str
-    phase_index: int
-    """1-based."""
-    week: int
-    """The week in the program (1…total weeks)."""
-    weeks: int
-    """Total weeks of the program."""
-    week_in_phase: int
-    session_in_week: int
-    sessions_in_week: int
-    circuit: str
-    """The circuit's path as the program writes it (relative to the program file)."""
-    deload: bool
-    load_add: float
-    work_add: int
-    rounds: int | None
-    sets: int | None
-
-    @property
-    def place(self) -> str:
-        """How messages name it: `phase 2 "Conversion", week 3`."""
-        return f"{phase_place(self.phase_index, name=self.phase)}, week {self.week_in_phase}"
-
-    @property
-    def line(self) -> str:
-        """What the overview and the run screen show: `Week 3/7 · Conversion · Session 2/2 · deload`."""
-        session = f"Session {self.session_in_week}/{self.sessions_in_week}"
-        text = f"Week {self.week}/{self.weeks} · {self.phase} · {session}"
-        return text + (" · deload" if self.deload else "")
-
-    def to_json(self) -> dict[str, Any]:
-        """The session's place, as `plan --json` and `program --json` print it."""
-        return {
-            "program_session": self.number,
-            "phase": self.phase,
-            "phase_index": self.phase_index,
-            "week": self.week,
-            "week_in_phase": self.week_in_phase,
-            "session_in_week": self.session_in_week,
-            "circuit": self.circuit,
-            "deload": self.deload,
-        }
-
-
-@dataclass(frozen=True)
-class ProgramPlace:
-    """What a plan built from a program carries: the program and the session (logged in `session_start`)."""
-
-    name: str
-    sha256: str
-    path: Path
-    session: ProgramSession
-
-    def log_fields(self) -> dict[str, Any]:
-        """The fields `session_start` gains (docs/log-format.md)."""
-        s = self.session
-        return {
-            "program": self.name,
-            "program_sha256": self.sha256,
-            "program_session": s.number,
-            "phase": s.phase,
-            "phase_index": s.phase_index,
-            "week": s.week,
-            "week_in_phase": s.week_in_phase,
-            "session_in_week": s.session_in_week,
-            "deload": s.deload,
-        }
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from timer.program.expand import LoadedProgram, ProgramPlace, ProgramSession
+from timer.plan import ProgramPlace, ProgramSession
+from timer.program.expand import LoadedProgram
 from timer.replog.reader import LoggedSession, read_log
 
 Status = Literal["done", "aborted", "next", "todo"]

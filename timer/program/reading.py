@@ -8,6 +8,7 @@ week (`load_add week 3`). Each circuit is read once, however many weeks use it. 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,7 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def _wrong_branch(data: dict[str, Any], err: dict[str, Any]) -> bool:
+def _wrong_branch(data: dict[str, Any], err: Mapping[str, Any]) -> bool:
     """A per-week key is a scalar or a list: keep the errors of the form the coach wrote."""
     loc = err["loc"]
     if len(loc) >= 4 and loc[0] == "phase" and loc[2] in _PER_WEEK and isinstance(loc[3], str):
@@ -128,7 +129,7 @@ def _get(data: Any, loc: tuple[Any, ...]) -> Any:
     return node
 
 
-def _problem(data: dict[str, Any], err: dict[str, Any], label: str) -> Problem:
+def _problem(data: dict[str, Any], err: Mapping[str, Any], label: str) -> Problem:
     loc = list(err["loc"])
     where: list[str] = []
     model: Any = Program
