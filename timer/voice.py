@@ -1,5 +1,8 @@
 """Spoken announcements: render short phrases to WAV with espeak-ng (or `say` on macOS), cached on disk.
 
+Without the espeak-ng command, the `speech` extra's wheel (espeakng-loader) brings the same engine and its
+voices: `timer.speak` runs it in a subprocess with the command's options, so nothing else changes.
+
 `render_phrases` is slow (a speech synthesiser per new phrase), so the UI runs it in a background worker at
 session start and hands the result to `Player.add_voices`. Without a speech tool the result is empty and
 the cues stay beeps, silently: spoken phrases are a bonus, never a requirement.
@@ -12,6 +15,7 @@ can be joined into one buffer without resampling at play time.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -47,14 +51,26 @@ class VoiceSettings:
     """A little slower than espeak's default (175) so a phrase stays clear over gym music."""
 
 
+WHEEL_TOOL = "espeakng-loader"
+"""`speech_tool`'s answer when only the `speech` extra speaks: espeak-ng's engine from a wheel."""
+
+
+def wheel_speech_installed() -> bool:
+    """The `speech` extra is installed (looked up, not imported: the app never loads it itself)."""
+    try:
+        return importlib.util.find_spec("espeakng_loader") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def speech_tool(platform: str = sys.platform) -> str | None:
-    """Full path of the speech synthesiser to use: espeak-ng (or espeak), or `say` on macOS."""
+    """The speech synthesiser to use: espeak-ng (or espeak) or macOS `say` (full path), else the wheel's."""
     names = ("say", "espeak-ng", "espeak") if platform == "darwin" else ("espeak-ng", "espeak")
     for name in names:
         found = shutil.which(name)
         if found is not None:
             return found
-    return None
+    return WHEEL_TOOL if wheel_speech_installed() else None
 
 
 def voice_available() -> bool:
@@ -69,6 +85,19 @@ def default_cache_dir() -> Path:
 
 def _command(tool: str, settings: VoiceSettings, out: Path) -> list[str]:
     """argv that reads the phrase on stdin (so a phrase starting with "-" is never taken as an option)."""
+    if tool == WHEEL_TOOL:
+        # The command's options, spoken by the wheel's library in a subprocess of this Python.
+        return [
+            sys.executable,
+            "-m",
+            "timer.speak",
+            "-v",
+            settings.espeak_voice,
+            "-s",
+            str(settings.words_per_minute),
+            "-w",
+            str(out),
+        ]
     if Path(tool).name == "say":
         voice = ["-v", settings.say_voice] if settings.say_voice else []
         return [

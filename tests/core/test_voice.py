@@ -70,6 +70,7 @@ def test_without_a_speech_tool_there_are_no_phrases_and_no_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(voice.shutil, "which", lambda name: None)
+    monkeypatch.setattr(voice, "wheel_speech_installed", lambda: False)  # nor the `speech` extra
     assert not voice_available()
     problems: list[str] = []
     assert render_phrases(["Halfway", "Round 2 of 3"], tmp_path / "voice", problems=problems) == {}
