@@ -791,3 +791,25 @@ def test_resume_reads_the_end_of_a_long_log_not_all_of_it(
     read = 0
     assert find_resumable(path, sha256="c" * 64, athlete="Old") is None  # completed, a few KiB back
     assert read <= (1 << 20) + 64 * 1024, read
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pieces=st.lists(st.sampled_from([b"N", b"xx", b"\n", b"abcdefgh" * 3, b"N\n", b"\n\n"]), max_size=60),
+    block=st.integers(1, 40),
+)
+def test_reading_backwards_finds_each_whole_line_with_the_needle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pieces: list[bytes], block: int
+) -> None:
+    """`run --resume` reads the log from its end in blocks: every complete line holding the needle, last
+    first, with its offset; never a torn last line or a line over the limit, whatever the block size."""
+    monkeypatch.setattr(logreader, "MAX_LINE_BYTES", 30)
+    data = b"".join(pieces)
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(data)
+    expected, offset = [], 0
+    for line in data.splitlines(keepends=True):
+        if line.endswith(b"\n") and b"N" in line and len(line) <= 30:
+            expected.append((offset, line))
+        offset += len(line)
+    assert list(logreader._lines_backwards(path, b"N", block_size=block)) == expected[::-1]
