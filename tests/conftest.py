@@ -43,6 +43,18 @@ def write_toml(tmp_path: Path):
 CIRCUITS = REPO / "tests" / "circuits"
 """The test circuits, as files: one text per circuit, shared by every test that uses it."""
 
+PROGRAM_KEYS = (
+    "program",
+    "program_session",
+    "phase",
+    "phase_index",
+    "week",
+    "week_in_phase",
+    "session_in_week",
+    "deload",
+)
+"""The program fields of a `session_start` record (docs/log-format.md), for tests that compare them."""
+
 
 def circuit_text(name: str) -> str:
     """The text of `tests/circuits/<name>.toml`."""

@@ -3,19 +3,29 @@
 Usage: python play_cues.py '<json>' with {"cues": [[kind, say-or-null], ...], "voices": {phrase: path},
 "without": [module, ...]}; the last makes `import simpleaudio` / `import miniaudio` fail (as when that
 extra is not installed), so the next backend is chosen.
-Prints one JSON line: the player's name and problem, and how long each play() call took.
+Prints one JSON line: the player's name and problem, how long each play() call took, and the process's
+threads (native ones included: a sound device runs its own) after the probe and after the last cue.
 Waits for each sound to finish before the next, so each one is its own opening of the ALSA device.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 from timer.audio import choose_player
 from timer.cues import Cue
+
+
+def native_threads() -> int | None:
+    """Threads of this process as the kernel counts them (an audio library's device threads too)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
 
 
 def main() -> None:
@@ -26,6 +36,7 @@ def main() -> None:
     wait_done = getattr(player, "wait_done", None)  # the real backends have it; bell/off do not
     if wait_done is not None:
         wait_done()  # the start-up probe
+    threads_before = native_threads()
     player.add_voices({phrase: Path(path) for phrase, path in spec.get("voices", {}).items()})
     calls = []
     for kind, say in spec["cues"]:
@@ -34,9 +45,11 @@ def main() -> None:
         calls.append(time.perf_counter() - started)
         if wait_done is not None:
             wait_done()
+    threads_after = native_threads()
     name, problem = player.name, player.problem  # before close(), which ends the player's worker
     player.close()
-    print(json.dumps({"name": name, "problem": problem, "play_seconds": calls}))
+    threads = {"after_probe": threads_before, "after_cues": threads_after}
+    print(json.dumps({"name": name, "problem": problem, "play_seconds": calls, "threads": threads}))
 
 
 if __name__ == "__main__":

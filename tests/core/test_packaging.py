@@ -50,8 +50,8 @@ def test_the_wheel_ships_circuits_and_sounds_inside_the_package(wheel: Path) -> 
     assert not any(n.startswith(("circuits/", "sounds/", "tests/")) for n in names)
 
 
-def test_an_installed_copy_finds_its_circuits_away_from_the_checkout(wheel: Path, tmp_path: Path) -> None:
-    target = tmp_path / "site"
+def install_wheel(wheel: Path, target: Path) -> Path:
+    """Install the built wheel (without dependencies) into `target`, away from the checkout."""
     done = subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
         capture_output=True,
@@ -59,6 +59,11 @@ def test_an_installed_copy_finds_its_circuits_away_from_the_checkout(wheel: Path
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
+    return target
+
+
+def test_an_installed_copy_finds_its_circuits_away_from_the_checkout(wheel: Path, tmp_path: Path) -> None:
+    target = install_wheel(wheel, tmp_path / "site")
     code = (
         "import timer.resources as r, timer.cli as c; files = r.bundled_circuits(); "
         f"print(len(files)); print(all(str(f).startswith({str(target)!r}) for f in files)); "
@@ -76,14 +81,7 @@ def test_an_installed_copy_finds_its_circuits_away_from_the_checkout(wheel: Path
 
 def test_an_installed_copy_prints_the_squad_load_sheet(wheel: Path, tmp_path: Path) -> None:
     """`circuit-timer loads` from a fresh install: a bundled circuit, a pound and a kilogram athlete."""
-    target = tmp_path / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    target = install_wheel(wheel, tmp_path / "site")
     (tmp_path / "ann.toml").write_text('name = "Ann"\nunits = "lb"\n[e1rm]\nquarter_squat = 260\n')
     (tmp_path / "bo.toml").write_text('name = "Bo"\nunits = "kg"\n[e1rm]\nquarter_squat = 140\n')
     code = (

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PROGRAM_KEYS
 from timer.circuit import Athlete
 from timer.cli import main
 from timer.errors import InputError
@@ -275,19 +276,7 @@ def test_session_start_carries_the_program_fields(folder: Path) -> None:
     log = folder / "log.jsonl"
     log_session(log, loaded.plan(loaded.session(7, 1)), "completed")
     start = json.loads(log.read_text().splitlines()[0])
-    assert {
-        k: start[k]
-        for k in (
-            "program",
-            "program_session",
-            "phase",
-            "phase_index",
-            "week",
-            "week_in_phase",
-            "session_in_week",
-            "deload",
-        )
-    } == {
+    assert {k: start[k] for k in PROGRAM_KEYS} == {
         "program": "Winter block",
         "program_session": 10,
         "phase": "Conversion",

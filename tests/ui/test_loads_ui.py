@@ -6,29 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.conftest import circuit_text
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.plan import load_plan
 from timer.ui.app import make_app
 
-from .uihelp import at, screen_text
+from .uihelp import at, screen_text, started
 
-CIRCUIT = """
-name = "Loads"
-prepare = "5s"
-[e1rm]
-squat = 100
-[[station]]
-exercise = "Squat"
-lift = "squat"
-load = "30%"
-work = "20s"
-rest = "10s"
-[[station]]
-exercise = "Swing"
-load = "16 kg"
-work = "20s"
-"""
+CIRCUIT = circuit_text("loads")
 
 
 async def test_the_run_screen_and_the_log_mark_a_load_from_the_circuits_e1rm(
@@ -38,8 +24,7 @@ async def test_the_run_screen_and_the_log_mark_a_load_from_the_circuits_e1rm(
     plan = load_plan(str(write_toml(CIRCUIT)), str(profile))
     log = tmp_path / "log.jsonl"
     app = make_app(plan, clock=clock, player=RecordingPlayer(), voice=False, log_path=log)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 6)
         assert "65 lb · 30% e1RM (circuit's e1RM)" in screen_text(app)

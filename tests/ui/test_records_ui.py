@@ -18,7 +18,7 @@ from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.rep_entry import RepEntry
 
-from .uihelp import at, screen_text
+from .uihelp import at, screen_text, started
 
 
 @pytest.fixture
@@ -88,8 +88,7 @@ async def test_the_session_rpe_takes_one_key_or_1_then_0(
 async def test_quitting_shows_the_summary_of_what_was_done(
     app: CircuitApp, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 10)
         await pilot.press("space", "space", "space")
@@ -114,8 +113,7 @@ async def test_quitting_shows_the_summary_of_what_was_done(
 async def test_ctrl_c_twice_still_leaves_at_once_with_everything_logged(
     app: CircuitApp, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 10)
         await pilot.press("space", "ctrl+c", "ctrl+c")
@@ -130,8 +128,7 @@ async def test_tab_moves_the_rest_entry_between_the_parts_of_a_complex(
 ) -> None:
     plan = load_plan(str(CIRCUITS / "complex-first.toml"))
     app = make_app(plan, clock=clock, player=RecordingPlayer(), voice=False, log_path=tmp_path / "log.jsonl")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 10)
         await pilot.press("space", "space")  # Step-ups: 2; Split squat: none
@@ -152,8 +149,7 @@ async def test_tab_moves_the_rest_entry_between_the_parts_of_a_complex(
 async def test_a_tap_while_paused_is_ignored_and_the_screen_says_paused(
     app: CircuitApp, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await pilot.pause()
+    async with started(app, (100, 30), notifications=True) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 10)
         await pilot.press("space", "p", "space", "space")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import PROGRAM_KEYS, circuit_text
 from timer.cli import find_resume_point, load_any_plan, main
 from timer.clock import FakeClock
 from timer.errors import LogError
@@ -19,24 +20,9 @@ from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.field import Field
 from timer.ui.widgets.line import Line
 
-from .uihelp import at, screen_text
+from .uihelp import at, screen_text, started
 
-SHORT = """
-name = "Short"
-prepare = "5s"
-[e1rm]
-squat = 100
-[[station]]
-exercise = "Squat"
-lift = "squat"
-load = "30%"
-work = "30s"
-rest = "10s"
-[[station]]
-exercise = "Step-ups"
-load = "bodyweight"
-work = "30s"
-"""
+SHORT = circuit_text("program-short")
 
 PROGRAM = """
 name = "Mini block"
@@ -66,8 +52,7 @@ async def test_a_program_session_end_to_end(program: Path, tmp_path: Path, capsy
     assert plan.program is not None and plan.program.session.number == 1
     clock = FakeClock()
     app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=program.parent / "short.toml")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with started(app) as pilot:
         assert "Mini block · Week 1/3 · Base · Session 1/2" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
@@ -85,19 +70,7 @@ async def test_a_program_session_end_to_end(program: Path, tmp_path: Path, capsy
         )
     start = json.loads(log.read_text().splitlines()[0])
     assert start["type"] == "session_start"
-    assert {
-        k: start[k]
-        for k in (
-            "program",
-            "program_session",
-            "phase",
-            "phase_index",
-            "week",
-            "week_in_phase",
-            "session_in_week",
-            "deload",
-        )
-    } == {
+    assert {k: start[k] for k in PROGRAM_KEYS} == {
         "program": "Mini block",
         "program_session": 1,
         "phase": "Base",
