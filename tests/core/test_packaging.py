@@ -40,8 +40,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_ships_circuits_and_sounds_inside_the_package(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    bundled = sorted(p.name for p in (REPO / "circuits").glob("*.toml"))
-    assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("timer/circuits/")) == bundled
+    # every circuit, the runner block's own folder of circuits included
+    bundled = sorted(str(p.relative_to(REPO / "circuits")) for p in (REPO / "circuits").rglob("*.toml"))
+    shipped = sorted(n.removeprefix("timer/circuits/") for n in names if n.startswith("timer/circuits/"))
+    assert [n for n in shipped if not n.endswith("/")] == bundled
     wavs = sorted(p.name for p in (REPO / "sounds").glob("*.wav"))
     assert (
         sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("timer/sounds/") and n.endswith(".wav"))

@@ -56,7 +56,7 @@ class CircuitApp(App[int]):
     def on_mount(self) -> None:
         signals.install(self, headless=self.is_headless)
         if self.plan is None:
-            self.push_screen(PickerScreen(self.cwd))
+            self.push_screen(PickerScreen(self.cwd, logs=self.log_paths()))
             return
         resume = prepare_resume(self.ctx.resume, self.plan) if self.ctx.resume else None
         self.push_screen(OverviewScreen(self.plan, self.ctx.circuit_path, resume=resume))
