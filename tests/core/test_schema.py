@@ -1,5 +1,6 @@
 """The JSON Schema agrees with `check`: every file `check` accepts validates against `circuit-timer schema`
-(or `schema --profile`), and the schema refuses the mistakes it can see (tests/corpus/good and bad).
+(or `schema --profile`, `schema --program`), and the schema refuses the mistakes it can see
+(tests/corpus/good and bad).
 
 A standard validator (`jsonschema`) reads the TOML as an editor plugin would.
 """
@@ -16,6 +17,7 @@ import pytest
 from timer.circuit import is_profile, parse_load
 from timer.cli import main
 from timer.durations import parse_duration
+from timer.program import looks_like_program
 from timer.resources import bundled_circuits
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -23,38 +25,62 @@ GOOD = sorted((CORPUS / "good").glob("*.toml"))
 BAD = sorted((CORPUS / "bad").glob("*.toml"))
 
 
-def schema_errors(data: dict, *, profile: bool) -> list[str]:
+def schema_errors(data: dict, *, profile: bool, program: bool = False) -> list[str]:
     """What a standard validator says about `data`, using the schema the command prints."""
-    out = _printed_schema(profile)
+    out = _printed_schema("--program" if program else "--profile" if profile else "")
     validator = jsonschema.Draft202012Validator(out, format_checker=jsonschema.FormatChecker())
     return [e.message for e in validator.iter_errors(data)]
 
 
-_SCHEMAS: dict[bool, dict] = {}
+_SCHEMAS: dict[str, dict] = {}
 
 
-def _printed_schema(profile: bool) -> dict:
-    if profile not in _SCHEMAS:
+def _printed_schema(flag: str) -> dict:
+    if flag not in _SCHEMAS:
         import contextlib
         import io
 
         buffer = io.StringIO()
         with contextlib.redirect_stdout(buffer):
-            assert main(["schema", *(["--profile"] if profile else [])]) == 0
-        _SCHEMAS[profile] = json.loads(buffer.getvalue())
-        jsonschema.Draft202012Validator.check_schema(_SCHEMAS[profile])
-    return _SCHEMAS[profile]
+            assert main(["schema", *([flag] if flag else [])]) == 0
+        _SCHEMAS[flag] = json.loads(buffer.getvalue())
+        jsonschema.Draft202012Validator.check_schema(_SCHEMAS[flag])
+    return _SCHEMAS[flag]
 
 
 def test_the_corpus_is_there() -> None:
     assert len(GOOD) >= 10 and len(BAD) >= 25
 
 
-@pytest.mark.parametrize("path", [*GOOD, *bundled_circuits()], ids=lambda p: p.name)
+PROGRAMS = sorted((CORPUS.parent / "programs").glob("block.toml"))
+
+
+@pytest.mark.parametrize("path", [*GOOD, *bundled_circuits(), *PROGRAMS], ids=lambda p: p.name)
 def test_every_file_check_accepts_validates(path: Path, capsys) -> None:
     assert main(["check", str(path)]) == 0, capsys.readouterr().err
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    assert schema_errors(data, profile=is_profile(data)) == []
+    program = looks_like_program(data)
+    assert schema_errors(data, profile=is_profile(data) and not program, program=program) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("weeks = 3", "weeks = 0"),
+        ("load_add = [0, 2.5, 5]", "load_add = [0, 2.5, 500]"),
+        ('work_add = ["0s", "15s", "30s"]', 'work_add = ["0s", "15s", "x"]'),
+        ('name = "Conversion"', 'name = "Conversion"\nwokr_add = 5'),
+    ],
+)
+def test_the_program_schema_refuses_what_check_refuses(
+    change: tuple[str, str], tmp_path: Path, capsys
+) -> None:
+    text = (CORPUS.parent / "programs" / "block.toml").read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "block.toml"
+    path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    assert schema_errors(tomllib.loads(path.read_text()), profile=False, program=True) != []
 
 
 @pytest.mark.parametrize("path", BAD, ids=lambda p: p.name)
@@ -129,4 +155,4 @@ def test_the_profile_schema() -> None:
     assert schema_errors(good, profile=True) == []
     assert schema_errors({"name": "Ann", "e1rm": {"squat": 250}}, profile=True)  # units are required
     assert schema_errors({"name": "Ann", "units": "lb", "e1rm": {"squat": 0.5}}, profile=True)
-    assert _printed_schema(True)["title"] == "circuit-timer athlete profile"
+    assert _printed_schema("--profile")["title"] == "circuit-timer athlete profile"
