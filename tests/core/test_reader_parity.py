@@ -259,3 +259,31 @@ def test_resume_from_the_end_finds_what_the_whole_log_says(tmp_path: Path, plan:
             for who in ("Ann", "Ben", None):
                 fast, whole = resumable_both_ways(path, tmp_path, sha256=sha_, athlete=who)
                 assert fast == whole
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_resume_of_a_program_session_from_the_end(tmp_path: Path, plan: Plan, seed: int) -> None:
+    """`run PROGRAM --resume` matches the program's name and session number: from the end of the log as
+    from the whole of it, a name with non-ASCII letters included (the writer does not escape them)."""
+    rng = random.Random(seed)
+    written = tmp_path / "written.jsonl"
+    work = [p for p in plan.phases if p.is_work]
+    for day in range(rng.randint(3, 10)):
+        log = SessionLog(written, clock_start=0.0, wall=lambda day=day: DAY0 + timedelta(days=day))
+        log.start(plan, now=0.0, circuit_sha256="a" * 64, athlete=rng.choice(["Ann", None]))
+        for phase in work[: rng.randint(0, 4)]:
+            log.set_ended(phase, started_t=phase.start_s, ended_t=phase.end_s, reps=5, now=phase.end_s)
+        if rng.random() < 0.5:
+            log.end(rng.choice(["completed", "aborted"]), now=plan.total_s)  # type: ignore[arg-type]
+    path = tmp_path / "log.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for line in written.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record["type"] == "session_start":
+                record |= {"program": rng.choice(["Blöck A", "Block B"]), "program_session": rng.randint(1, 3)}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for name in ("Blöck A", "Block B"):
+        for number in (1, 2, 3):
+            for who in ("Ann", None):
+                fast, whole = resumable_both_ways(path, tmp_path, program=(name, number), athlete=who)
+                assert fast == whole

@@ -87,8 +87,8 @@ def find_resumable(
 
     Matches the circuit by its file's SHA-256 when given, else by name; `athlete` narrows a shared log.
     Only the latest session counts: once a later run of the circuit completed, an old abort is history.
-    With one log and a SHA-256 (`run --resume`) it reads from the end, only what it needs; a session whose
-    `session_start` line is damaged is then not offered.
+    With one log and a SHA-256 or a program (`run --resume`) it reads from the end, only what it needs; a
+    session whose `session_start` line is damaged is then not offered.
     `program` = (program name, session number) matches a program's session instead, so an edit to another
     week of the program does not hide it (the caller compares the circuit's SHA-256).
     """
@@ -104,10 +104,14 @@ def find_resumable(
             same = s.circuit_sha256 == sha256 if sha256 else s.circuit == name
         return same and (athlete is None or s.athlete == athlete)
 
-    if sha256 and len(paths) == 1:
+    # What every start line of a wanted session holds, spelt as the writer spells it (names unescaped).
+    needle = (
+        json.dumps(program[0], ensure_ascii=False) if program else json.dumps(sha256) if sha256 else None
+    )
+    if needle and len(paths) == 1:
         # One log, as `run --resume` has: read it from the end, and only the lines of the session found
         # (start-up must not grow with the log). The latest start line of the circuit is its latest session.
-        s = latest_start(paths[0], json.dumps(sha256).encode("utf-8"), wanted)
+        s = latest_start(paths[0], needle.encode("utf-8"), wanted)
         last_t = s.last_t if s else 0.0  # its taps included: the resumed clock starts after the last one
     else:
         matching = [s for s in read_log(paths)[0] if wanted(s)]
