@@ -379,10 +379,11 @@ def read_taps(
 
 
 def _lines_containing(
-    path: Path, needle: bytes, block_size: int = 1 << 24, start: int = 0
+    path: Path, needle: bytes | tuple[bytes, ...], block_size: int = 1 << 24, start: int = 0
 ) -> Iterable[bytes]:
-    """Complete lines (ending in a newline, at most MAX_LINE_BYTES long) of `path` that contain `needle`,
-    from the line starting at byte `start`."""
+    """Complete lines (ending in a newline, at most MAX_LINE_BYTES long) of `path` that contain `needle`
+    (or any of several), in file order, from the line starting at byte `start`."""
+    needles = needle if isinstance(needle, tuple) else (needle,)
     rest = b""
     skipping = False  # inside a line already known to be too long
     with open_regular(path) as f:
@@ -398,13 +399,17 @@ def _lines_containing(
             chunk, rest = chunk[:cut], chunk[cut:]
             if len(rest) > MAX_LINE_BYTES:  # a line without end in sight: never hold it whole
                 rest, skipping = b"", True
-            found = chunk.find(needle)
-            while found >= 0:
-                start = chunk.rfind(b"\n", 0, found) + 1
-                end = chunk.find(b"\n", found) + 1
-                if end - start <= MAX_LINE_BYTES:
-                    yield chunk[start:end]
-                found = chunk.find(needle, end)
+            spans = set()
+            for one in needles:
+                found = chunk.find(one)
+                while found >= 0:
+                    start = chunk.rfind(b"\n", 0, found) + 1
+                    end = chunk.find(b"\n", found) + 1
+                    if end - start <= MAX_LINE_BYTES:
+                        spans.add((start, end))
+                    found = chunk.find(one, end)
+            for start, end in sorted(spans):
+                yield chunk[start:end]
 
 
 def latest_start(
@@ -427,6 +432,42 @@ def latest_start(
     except OSError as error:
         raise LogError(f"Cannot read the rep log {printable_path(path)}: {reason(error)}.") from None
     return None
+
+
+def read_starts(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], needle: bytes
+) -> list[LoggedSession]:
+    """The sessions whose start (or resume) lines hold `needle`, oldest first, from those lines and the end
+    records alone: who, what, when and the status, but no sets or taps.
+
+    For questions about whole sessions only, such as a program's next session (the first not completed):
+    two byte searches through the logs, decoding only the lines found, instead of every line (a 100 MB log
+    in a fraction of the time). Damage is `read_log`'s to report.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    books = _Books(taps=False, left=MAX_HELD)
+    sessions = books.sessions
+    for raw in paths:
+        path = Path(raw)
+        try:
+            # In file order, so a resume and an end at the same session time keep their order.
+            for line in _lines_containing(path, (needle, b'"session_end"')):
+                record = decode(line)
+                if isinstance(record, Start) and record.session not in sessions and needle in line:
+                    sessions[record.session] = LoggedSession(id=record.session, source=path)
+                if not isinstance(record, (Start, End)) or record.session not in sessions:
+                    continue  # another session's end, or damage (read_log reports it)
+                books.order += 1
+                session = sessions[record.session]
+                _HANDLERS[type(record)](session, record, record.t, books)
+                if record.t > session.last_t:
+                    session.last_t = record.t
+        except OSError as error:
+            raise LogError(f"Cannot read the rep log {printable_path(path)}: {reason(error)}.") from None
+    result = [_finish(s) for s in books.sessions.values()]
+    result.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC))
+    return result
 
 
 def _read_session(path: Path, sid: str, offset: int) -> LoggedSession:
