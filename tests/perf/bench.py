@@ -30,8 +30,8 @@ the table and the machine line in table.py, the programs and their terminal in p
   measured outside the app and printed beside the figure (not subtracted).
 - Start-up: launch to the first output holding the circuit's name (the overview), 5 launches.
 - Scale: `check` and `history` as subprocesses (wall time; peak RSS from wait4's rusage).
-- Logs (logs.py): `history` of 100 000 sets in 25 000 sessions and of a squad's 20 logs; `run --resume`
-  and `run` to the first frame with a 100 MB default log against an empty one; `history` of a 1 GB
+- Logs (logs.py): `history` of 100 000 sets in 25 000 sessions and of a squad's 20 logs; `run --resume`,
+  `run` and `run PROGRAM` to the first frame with a 100 MB default log against an empty one; `history` of a 1 GB
   hostile log (peak memory, lines reported skipped).
 """
 
