@@ -83,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--resume", action="store_true", help="continue the latest aborted session of this circuit"
     )
+    run.add_argument(
+        "--flash",
+        choices=list(FLASH_SECONDS),
+        default="long",
+        help="how long go/stop flash the screen: long (about 1 s, default), short (0.3 s) or off",
+    )
 
     _session_flags(run)
 
@@ -157,6 +163,8 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-02"
         ) from None
+FLASH_SECONDS = {"long": 1.0, "short": 0.3, "off": 0.0}
+"""`run --flash`: how long the go/stop/final flashes hold (halfway and 10-s flashes stay short)."""
 
 
 def _session_flags(parser: argparse.ArgumentParser) -> None:
@@ -586,8 +594,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _report_error(exc)
     if not _has_terminal("run"):
         return 2
+    from timer.terminal import detect
     from timer.ui.app import make_app
 
+    terminal = detect()
     app = make_app(
         plan,
         circuit_path=circuit,
@@ -596,6 +606,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         mute=args.mute,
         voice=not args.no_voice,
         resume=resume,
+        flash_s=FLASH_SECONDS[args.flash],
+        ascii=terminal.ascii_only,
+        colours=terminal.colours,
     )
     app.run()
     return app.return_code or 0

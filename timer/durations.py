@@ -83,3 +83,28 @@ def format_duration(seconds: float) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def format_elapsed(seconds: float) -> str:
+    """A length of time that has passed (a pause), `M:SS` rounded down: 23.9 s paused is `0:23`."""
+    return format_duration(math.floor(round(max(seconds, 0.0), 6)))
+
+
+LAST_MINUTES_S = 600
+"""In the last 10 minutes the session's time left counts seconds."""
+
+
+def session_left(seconds: float) -> str:
+    """The session's time left as an athlete reads it at a glance.
+
+    `M:SS left` in the last 10 minutes (rounded up, like the countdown); before that whole minutes rounded
+    up (`12 min left` while 11:00–12:00 remain, so "3 min" never shows with more than 3:00 to go); from an
+    hour up `H:MM h left`, also rounded up to the minute.
+    """
+    seconds = max(round(seconds, 6), 0.0)
+    if seconds <= LAST_MINUTES_S:
+        return f"{format_duration(seconds)} left"
+    minutes = math.ceil(seconds / 60)
+    if minutes <= 60:
+        return f"{minutes} min left"
+    return f"{minutes // 60}:{minutes % 60:02d} h left"

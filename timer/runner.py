@@ -24,6 +24,15 @@ from timer.replog.resume import Resume
 from timer.session import REST_KINDS, CueDue, PhaseChanged, Session, SessionFinished, SetEnded, State
 from timer.tally import SetLine, Tally, under_way
 
+PHASE_WORDS = {
+    "prepare": "GET READY",
+    "work": "WORK",
+    "rest": "REST",
+    "round_rest": "ROUND REST",
+    "finished": "DONE",
+}
+"""What each phase is called on screen (in large letters and on the place line) and in `--plain`."""
+
 EXTEND_S = 15
 """What `+` adds to a rest."""
 MAX_WAKE_S = 1.0
@@ -314,34 +323,44 @@ class SessionRunner:
             told.append(Problem("log", log_problem))
         return told
 
-    def place_text(self, phase: Phase, upcoming: Phase | None) -> str:
-        """Round, station, set and part of the work now (or, during a rest, of the work next)."""
+    def place_text(self, phase: Phase, upcoming: Phase | None, *, paused: bool = False) -> str:
+        """`WORK · Set 2/3 · Round 1/2`: the phase word, then set and round of the work now (during a
+        rest: of the work next).
+
+        The phase word is here as text too, not only in large letters: a screen reader or a search of the
+        terminal's output finds it (the benchmark times phase changes by it).
+        """
+        word = PHASE_WORDS.get(phase.kind, phase.kind.upper())
+        if paused:
+            word = f"PAUSED ({word}, p goes on)"
         target = phase if phase.is_work else upcoming
         if target is None or target.round is None:
-            return self.plan.name
+            return word
         sets = self._sets_per_station.get(target.station or 0, 1)
-        text = (
-            f"Round {target.round}/{self.plan.rounds} · Station {target.station}/{self.plan.stations}"
-            f" · Set {target.set}/{sets}"
-        )
+        text = f"Set {target.set}/{sets} · Round {target.round}/{self.plan.rounds}"
+        return f"{word} · {text}" if phase.is_work else f"{word} · next: {text}"
+
+    def place_more(self, phase: Phase, upcoming: Phase | None) -> str:
+        """` · Station 1/4 · part 1/2`: what follows the time left on the place line (cut first)."""
+        target = phase if phase.is_work else upcoming
+        if target is None or target.round is None:
+            return f" · {self.plan.program.session.line}" if self.plan.program is not None else ""
+        text = f" · Station {target.station}/{self.plan.stations}" if self.plan.stations > 1 else ""
         if target.part:
-            text += f" · {target.station_name} part {target.part}/{target.parts_in_set}"
-        return text if phase.is_work else f"Up next: {text}"
+            text += f" · part {target.part}/{target.parts_in_set}"
+        if self.plan.program is not None:  # a program's session: `Week 3/7 · Conversion · Session 2/2`
+            text += f" · {self.plan.program.session.line}"
+        return text
 
     def status_text(self, state: State) -> str:
-        """The bottom line: sound, metronome, the log's trouble, pauses, the circuit's name."""
-        player = self.player
-        sound = player.name + (" (muted)" if player.muted else "")
-        parts = [sound, f"metronome {'on' if state.metronome else 'off'}"]
+        """What is wrong or unusual right now (empty most of the time): the log's trouble, pauses."""
+        parts = []
         if self.recorder.problem:
             parts.append("log NOT saved (retrying)")
         if self.paused_by_suspend and state.status == "paused":
             parts.append("paused while suspended: p goes on")
-        if state.paused_s >= 1:
+        if state.status == "paused" and state.paused_s >= 1:
             parts.append(f"paused {format_time(state.paused_s)}")
-        parts.append(self.plan.name)
-        if self.plan.program is not None:  # a program's session: the week line first, so 60 columns show it
-            parts.insert(0, self.plan.program.session.line)
         return " · ".join(parts)
 
     def render_voices(self) -> None:

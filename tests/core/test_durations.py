@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from timer.durations import format_duration, parse_duration
+from timer.durations import format_duration, format_elapsed, parse_duration, session_left
 
 
 @pytest.mark.parametrize(
@@ -102,3 +102,30 @@ def test_rejects_bad_durations_with_a_hint(value: object, words: str) -> None:
 )
 def test_formats_with_seconds_rounded_up(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (3 * 3600, "3:00 h left"),
+        (3600 + 0.5, "1:01 h left"),  # an hour and a bit: minutes rounded up
+        (3600, "60 min left"),
+        (3600 - 61, "59 min left"),
+        (2 * 3600 - 1, "2:00 h left"),
+        (601, "11 min left"),
+        (180 + 1, "3:01 left"),  # the last 10 minutes count seconds: never "3 min" with 3:01 to go
+        (600, "10:00 left"),
+        (129, "2:09 left"),
+        (42.2, "0:43 left"),  # like the countdown: rounded up
+        (0, "0:00 left"),
+    ],
+)
+def test_session_left_reads_right(seconds: float, text: str) -> None:
+    assert session_left(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(23.0, "0:23"), (23.999, "0:23"), (59.99, "0:59"), (0.4, "0:00")]
+)
+def test_pause_lengths_are_rounded_down(seconds: float, text: str) -> None:
+    assert format_elapsed(seconds) == text

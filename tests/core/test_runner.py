@@ -332,21 +332,26 @@ def test_every_phrase_the_session_may_speak_is_listed_once(short_plan: Plan) -> 
 
 def test_the_place_line_names_the_work_now_or_next(runner: SessionRunner, clock: FakeClock) -> None:
     state = at(runner, clock, 1)
-    assert runner.place_text(state.phase, state.next_phase) == "Up next: Round 1/1 · Station 1/2 · Set 1/1"
+    assert runner.place_text(state.phase, state.next_phase) == "GET READY · next: Set 1/1 · Round 1/1"
+    assert runner.place_more(state.phase, state.next_phase) == " · Station 1/2"
     state = at(runner, clock, 6)
-    assert runner.place_text(state.phase, state.next_phase) == "Round 1/1 · Station 1/2 · Set 1/1"
+    assert runner.place_text(state.phase, state.next_phase) == "WORK · Set 1/1 · Round 1/1"
+    assert runner.place_text(state.phase, state.next_phase, paused=True) == (
+        "PAUSED (WORK, p goes on) · Set 1/1 · Round 1/1"
+    )
 
 
-def test_the_status_line_says_what_is_wrong(runner: SessionRunner, clock: FakeClock, log: JournalLog) -> None:
+def test_the_status_line_says_only_what_is_wrong(
+    runner: SessionRunner, clock: FakeClock, log: JournalLog
+) -> None:
     state = runner.poll(clock())
-    assert runner.status_text(state) == "sound: recording · metronome off · Test circuit"
+    assert runner.status_text(state) == ""  # nothing wrong: an empty line, not clutter
     log.fail("disk full")
     runner.pause_for_suspend()
-    clock.advance(2)
+    clock.advance(2.9)
     state = runner.poll(clock())
     assert runner.status_text(state) == (
-        "sound: recording · metronome off · log NOT saved (retrying) · paused while suspended: p goes on"
-        " · paused 0:02 · Test circuit"
+        "log NOT saved (retrying) · paused while suspended: p goes on · paused 0:02"  # 2.9 s: floor
     )
 
 

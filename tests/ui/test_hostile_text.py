@@ -291,8 +291,10 @@ async def test_hostile_names_leave_the_countdown_exactly_where_plain_names_do(
     if size[0] >= 60:
         overview, _prepare, work, rest, _, _part, summary = texts
         assert HOSTILE["name"] in overview and "[@click=app.quit]no click[/]" in overview
-        assert "深蹲深蹲深蹲" in work and "[@click=app.quit]Go" in work
-        assert "Next: Sq\u200bu\u200ca\u200dt\u2060" in rest
+        assert "深蹲深蹲深蹲" in work
+        if size[1] >= 26:  # the coach's cues are the first row to give way on a short terminal
+            assert "[@click=app.quit]Go" in work
+        assert "Sq\u200bu\u200ca\u200dt\u2060" in rest  # what comes next, drawn as written
         assert "深蹲深蹲深蹲" in summary
 
 

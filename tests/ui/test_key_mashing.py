@@ -270,7 +270,7 @@ async def test_resize_to_40x12_and_back_keeps_state_and_time(write_toml, when: s
             await pilot.pause()
             assert snapshot(screen) == before, size
             assert app.is_running
-        assert screen.has_class("-tiny")
+        assert not screen.query_one("#rep-count").display  # the 40×12 layout
         digits = screen.query_one("#countdown", BigDigits)
         assert app.screen.region.contains_region(digits.region)
         assert set("".join(digits.lines())) <= set(" ▀▄█")

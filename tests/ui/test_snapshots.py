@@ -1,4 +1,4 @@
-"""Snapshots of the screens people look at, at 100×30 (a laptop across the room) and 60×20.
+"""Snapshots of the screens people look at, at 100×30 (a laptop across the room), 60×20 and 200×60.
 
 The clock is a frozen FakeClock, flashes are off, and the log is a stand-in with a fixed path, so every
 run draws the same picture. Update with `pytest tests/ui/test_snapshots.py --snapshot-update` and look at
@@ -24,6 +24,8 @@ from timer.ui.app import CircuitApp, make_app
 CIRCUIT = circuit_text("snapshots")
 
 SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((60, 20), id="60x20")]
+RUN_SIZES = [*SIZES, pytest.param((200, 60), id="200x60")]
+"""The run screen also at 200×60: a laptop screen where everything should grow."""
 
 
 class FixedLog:
@@ -37,11 +39,13 @@ class FixedLog:
 
 
 @pytest.fixture
-def make(write_toml) -> Callable[[], tuple[CircuitApp, FakeClock]]:
-    def build() -> tuple[CircuitApp, FakeClock]:
+def make(write_toml) -> Callable[..., tuple[CircuitApp, FakeClock]]:
+    def build(**options: Any) -> tuple[CircuitApp, FakeClock]:
         clock = FakeClock()
         plan = load_plan(str(write_toml(CIRCUIT)), None)
-        app = make_app(plan, clock=clock, player=RecordingPlayer(), log=FixedLog(), voice=False, flash_s=0)
+        app = make_app(
+            plan, clock=clock, player=RecordingPlayer(), log=FixedLog(), voice=False, flash_s=0, **options
+        )
         return app, clock
 
     return build
@@ -70,26 +74,63 @@ def test_overview(snap_compare, make, size) -> None:
     assert snap_compare(app, terminal_size=size, run_before=steps(clock))
 
 
-@pytest.mark.parametrize("size", SIZES)
+WORK = ["enter", 83.5, *["space"] * 14]
+"""10 s get ready, then 1:13.5 into the first set, 14 reps tapped."""
+REST = ["enter", 20, *["space"] * 30, 112.5, "3", "8"]
+"""Into the rest after the first set, typing 38 as its reps."""
+
+
+@pytest.mark.parametrize("size", RUN_SIZES)
 def test_work(snap_compare, make, size) -> None:
     app, clock = make()
-    # 10 s get ready, then 1:13.5 into the first set, 14 reps tapped
-    script = ["enter", 83.5, *["space"] * 14]
-    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *WORK))
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", RUN_SIZES)
 def test_rest_with_rep_entry(snap_compare, make, size) -> None:
     app, clock = make()
-    script = ["enter", 20, *["space"] * 30, 112.5, "3", "8"]  # into the rest, typing 38
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *REST))
+
+
+@pytest.mark.parametrize("size", RUN_SIZES)
+def test_last_three_seconds(snap_compare, make, size) -> None:
+    app, clock = make()
+    script = ["enter", 127.5, *["space"] * 9]  # 2.5 s left of the first set: the alert look
     assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", RUN_SIZES)
 def test_paused(snap_compare, make, size) -> None:
     app, clock = make()
     script = ["enter", 200.5, "space", "p", 42]  # paused 10.5 s into Step-ups, for 42 s
     assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
+
+
+@pytest.mark.parametrize("size", RUN_SIZES)
+def test_quit_prompt(snap_compare, make, size) -> None:
+    app, clock = make()
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *WORK, "q"))
+
+
+@pytest.mark.parametrize("size", RUN_SIZES)
+def test_help(snap_compare, make, size) -> None:
+    app, clock = make()
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *WORK, "question_mark"))
+
+
+class TestWithoutTruecolour:
+    """Work and rest as a 16-colour terminal and NO_COLOR show them (timer/palette.py)."""
+
+    @pytest.mark.parametrize("script", [WORK, REST], ids=["work", "rest"])
+    def test_sixteen_colours(self, snap_compare, make, script) -> None:
+        app, clock = make(colours="16")
+        assert snap_compare(app, terminal_size=(100, 30), run_before=steps(clock, *script))
+
+    @pytest.mark.parametrize("script", [WORK, REST], ids=["work", "rest"])
+    def test_no_color(self, snap_compare, make, script, monkeypatch) -> None:
+        monkeypatch.setenv("NO_COLOR", "1")  # Textual reads it when the app is made
+        app, clock = make(colours="none")
+        assert snap_compare(app, terminal_size=(100, 30), run_before=steps(clock, *script))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from timer.audio import NullPlayer, Player
 from timer.clock import Clock, monotonic
+from timer.palette import ColourMode, css_variables
 from timer.plan import Plan
 from timer.replog import ResumePoint
 from timer.replog.recorder import RepLog, rescue_unsaved
@@ -48,12 +49,21 @@ class CircuitApp(App[int]):
     ]
 
     def __init__(self, plan: Plan | None, ctx: RunContext, *, cwd: Path | None = None) -> None:
-        super().__init__(driver_class=driver_class())
+        # On a 16-colour terminal (and with NO_COLOR) colours are named ANSI colours, passed through as
+        # such: the terminal's theme decides them, and timer/palette.py chose them for that.
+        self.ctx = ctx  # before Textual's __init__: it reads the style sheet's variables
+        named = ctx.colours != "truecolor"
+        super().__init__(driver_class=driver_class(), ansi_color=True if named else None)
         self.plan = plan
-        self.ctx = ctx
         self.cwd = cwd
 
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables plus the phase colours for this terminal (`$work-band`, ...)."""
+        return {**super().get_css_variables(), **css_variables(self.ctx.colours)}
+
     def on_mount(self) -> None:
+        if self.ctx.colours != "truecolor":
+            self.theme = "ansi-dark"
         signals.install(self, headless=self.is_headless)
         if self.plan is None:
             self.push_screen(PickerScreen(self.cwd, logs=self.log_paths()))
@@ -138,7 +148,8 @@ class CircuitApp(App[int]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(ascii=self.ctx.ascii))
+            self.sync()  # the countdown shows in the help at once
 
     def sync(self) -> None:
         """Poll the engine now (tests call this after moving a fake clock)."""
@@ -179,6 +190,8 @@ def make_app(
     cwd: Path | None = None,
     flash_s: float = 0.3,
     resume: ResumePoint | None = None,
+    ascii: bool = False,
+    colours: ColourMode = "truecolor",
 ) -> CircuitApp:
     """Build the app. `plan` None opens the picker; otherwise the overview of that plan.
 
@@ -193,7 +206,9 @@ def make_app(
         mute: start muted. voice: render spoken announcements when a speech tool exists.
         metronome: start with metronome ticks on.
         cwd: where the picker looks for `circuits/` and `*.toml` (default: the current folder).
-        flash_s: how long a cue flash lasts.
+        flash_s: how long a cue flash lasts (0: no flashes).
+        ascii: draw with ASCII only (a locale that is not UTF-8; see `timer.terminal`).
+        colours: `truecolor`, `16` (named ANSI colours) or `none` (NO_COLOR: inverse video).
         resume: an interrupted session of `plan` to continue (from `timer.replog.find_resumable`); the
             overview says where it resumes, and the log keeps the same session id.
     """
@@ -207,6 +222,8 @@ def make_app(
         voice=voice and (player is not None or sound),
         flash_s=flash_s,
         resume=resume,
+        ascii=ascii,
+        colours=colours,
     )
     app = CircuitApp(plan, ctx, cwd=cwd)
     if player is None and sound:

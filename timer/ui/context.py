@@ -7,6 +7,7 @@ from pathlib import Path
 
 from timer.audio import Player
 from timer.clock import Clock
+from timer.palette import ColourMode
 from timer.replog import ResumePoint
 from timer.replog.recorder import Recorder, RepLog
 
@@ -27,7 +28,11 @@ class RunContext:
     voice: bool = True
     """Render spoken announcements in the background when a speech tool is installed."""
     flash_s: float = 0.3
-    """How long a cue lights up the banner (or the whole screen)."""
+    """How long a cue lights up the banner (or the whole screen); 0: no flashes."""
+    ascii: bool = False
+    """Draw with ASCII only (the locale is not UTF-8): `#` digits, `-` bars."""
+    colours: ColourMode = "truecolor"
+    """How the phase colours are given: truecolour, 16 named colours, or none (NO_COLOR)."""
     resume: ResumePoint | None = None
     """`run --resume`: the interrupted session to continue (the overview says where)."""
     recorder: Recorder | None = None

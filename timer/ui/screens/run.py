@@ -8,20 +8,19 @@ the runner plays the cues and writes the log.
 from __future__ import annotations
 
 import gc
-import math
 from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from timer.durations import format_duration
+from timer.durations import format_duration, session_left
 from timer.plan import Phase, Plan
 from timer.replog.recorder import Recorder
 from timer.replog.resume import Resume
@@ -30,21 +29,28 @@ from timer.session import CueDue, PhaseChanged, Session, State
 from timer.ui.context import RunContext
 from timer.ui.messages import SessionDone
 from timer.ui.screens.confirm import ConfirmQuit
+from timer.ui.screens.help import HelpScreen
 from timer.ui.widgets.banner import PhaseBanner
-from timer.ui.widgets.bigdigits import BigDigits
+from timer.ui.widgets.bigdigits import BigDigits, BigText
 from timer.ui.widgets.keybar import KeyBar
 from timer.ui.widgets.line import Line
 from timer.ui.widgets.rep_entry import RepEntry
 from timer.ui.widgets.timebar import TimeBar
 
-WHOLE_SCREEN_CUES = {"go", "stop", "final"}
+WHOLE_SCREEN_CUES = {"go", "stop", "final", "halfway", "rest10"}
+"""Cues that flash the whole screen (the others light only the banner)."""
+BRIEF_CUES = {"halfway", "rest10"}
+"""Whole-screen flashes that stay short whatever `--flash` says: a glance, not a phase change."""
+BRIEF_FLASH_S = 0.3
 FLASH_BACKGROUND = Color.parse("#e8e8e8")
 """The screen's colour during a whole-screen flash (the countdown turns black on it: see app.tcss)."""
 SILENT_FLASH_CUES = {"tick", "announce"}
 """Cues that flash nothing (a metronome flashing every second would drown the others)."""
 ALERT_S = 3
-COMPACT_HEIGHT = 24
-TINY_HEIGHT = 16
+STATUS_S = 4.0
+"""A status note (sound on start, mute, metronome) fades after this many seconds."""
+PROBLEM_S = 10.0
+"""A problem told in the status line (no sound device) stays this long."""
 
 
 class RunScreen(Screen[None]):
@@ -80,17 +86,27 @@ class RunScreen(Screen[None]):
         """Session time the latest whole-screen flash ends (the summary waits for the `final` one)."""
         self._scene: tuple[int, int | None, str] | None = None
         """Phase, next phase and status last shown by `_show_phase`."""
+        self._note: tuple[str, float] = ("", 0.0)
+        """What the status line says, and the session clock time it fades."""
+        self._big_reps = True
+        self._place_text = ""
+        """The place line before the time left (set with the phase; the time is added every poll)."""
+        self._place_more = ""
+        """The place line after the time left: station and part."""
+        """The rep count is drawn large (not on a small terminal: then the reps row says it)."""
         # The widgets, kept at hand: `_show` runs every second and a query walks the DOM.
+        ascii = ctx.ascii
+        self._banner = PhaseBanner(id="banner", ascii=ascii)
+        self._countdown = BigDigits(id="countdown", ascii=ascii)
+        self._what = BigText(id="what", ascii=ascii)
+        self._load = BigText(id="load", ascii=ascii)
+        self._rep_count = BigDigits(id="rep-count", ascii=ascii)
         self._place_line = Line(id="place")
-        self._banner = PhaseBanner(id="banner")
-        self._countdown = BigDigits(id="countdown")
-        self._exercise = Line(id="exercise")
-        self._load = Line(id="load")
-        self._cues = Line(id="cues")
-        self._entry = RepEntry(id="reps")
-        self._rep_count = BigDigits(id="rep-count")
-        self._phase_bar = TimeBar("phase  ", id="phase-bar")
-        self._session_bar = TimeBar("session", id="session-bar")
+        self._detail = Line(id="detail")
+        self._next = Line(id="next")
+        self._entry = RepEntry(id="reps", ascii=ascii)
+        self._phase_bar = TimeBar("phase  ", id="phase-bar", ascii=ascii)
+        self._session_bar = TimeBar("session", id="session-bar", ascii=ascii)
         self._status = Line(id="status")
 
     @property
@@ -104,25 +120,26 @@ class RunScreen(Screen[None]):
         return self.runner.last_state
 
     def compose(self) -> ComposeResult:
-        yield self._place_line
         yield self._banner
         yield self._countdown
-        with Horizontal(id="details"):
-            with Vertical(id="info"):
-                yield self._exercise
-                yield self._load
-                yield self._cues
-                yield self._entry
+        yield self._what
+        with Horizontal(id="load-row"):
+            yield self._load
             yield self._rep_count
+        yield self._place_line
+        yield self._detail
+        yield self._next
+        yield self._entry
         yield self._phase_bar
         yield self._session_bar
         yield self._status
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._fit(self.size.height)
+        self._fit(self.size.width, self.size.height)
         _settle_garbage_collector()
         self.runner.start(self.ctx.clock(), self.ctx.circuit_path)
+        self.say(self._sound_state())  # what the athlete hears, told once at the start
         if self.ctx.voice and can_speak(self.ctx.player):
             # Spoken phrases are optional: a failure is told once (see _voices_failed), never fatal.
             self.run_worker(
@@ -148,12 +165,32 @@ class RunScreen(Screen[None]):
             )
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size.height)
+        self._fit(event.size.width, event.size.height)
 
-    def _fit(self, height: int) -> None:
-        """Give the digits more room on small terminals: fold the banner and hide extras."""
+    def _fit(self, width: int, height: int) -> None:
+        """Share the rows out: the digits get what the other rows leave (see `layout_rows`)."""
+        rows = layout_rows(width, height)
+        self._big_reps = rows["rep-count"] > 0
+        for widget in (
+            self._banner,
+            self._what,
+            self._load,
+            self._rep_count,
+            self._detail,
+            self._next,
+            self._phase_bar,
+            self._session_bar,
+        ):
+            name = widget.id or ""
+            shown = rows[name] > 0
+            widget.display = shown
+            if shown and name != "rep-count":
+                widget.styles.height = rows[name]
+        self.query_one("#load-row").styles.height = rows["load"]
+        self._rep_count.styles.height = rows["load"]
         self.set_class(height < COMPACT_HEIGHT, "-compact")
-        self.set_class(height < TINY_HEIGHT, "-tiny")
+        if self.last_state is not None:
+            self._show_rep_count()
 
     # --- the poll -------------------------------------------------------------------------------------
 
@@ -180,12 +217,17 @@ class RunScreen(Screen[None]):
         self._wake = self.set_timer(runner.next_delay(now), self.poll, name="engine-poll")
 
     def _cue(self, event: CueDue) -> None:
-        """The visual half of a cue (the runner has already played its sound)."""
-        if event.cue.kind not in SILENT_FLASH_CUES:
-            whole = event.cue.kind in WHOLE_SCREEN_CUES
-            self.flash(whole=whole)
+        """The visual half of a cue (poll has already played its sound)."""
+        kind = event.cue.kind
+        if kind == "tick":
+            # The metronome's visual beat: the rep count turns over on every tick (no timer to undo it).
+            self._rep_count.toggle_class("-beat")
+        elif kind not in SILENT_FLASH_CUES:
+            whole = kind in WHOLE_SCREEN_CUES
+            seconds = min(self.ctx.flash_s, BRIEF_FLASH_S) if kind in BRIEF_CUES else self.ctx.flash_s
+            self.flash(whole=whole, seconds=seconds)
             if whole:
-                self._flash_ends_t = event.planned_t + self.ctx.flash_s
+                self._flash_ends_t = event.planned_t + seconds
 
     def _show_offer(self, state: State) -> None:
         """A new phase: a rest offers the finished set's reps for correction; work shows the live taps."""
@@ -245,6 +287,9 @@ class RunScreen(Screen[None]):
         wanted["-flash"] = self.screen_lit
         _set_classes(self._countdown, wanted)  # one restyle for the phase, the alert and a flash
         self._countdown.text = format_duration(state.shown_remaining)
+        overlay = self.app.screen
+        if isinstance(overlay, HelpScreen):  # the help keeps the countdown in view
+            overlay.show_clock(self._countdown.text, wanted)
 
         scene = (phase.index, state.next_phase.index if state.next_phase else None, state.status)
         if scene != self._scene:
@@ -257,51 +302,88 @@ class RunScreen(Screen[None]):
         self._phase_bar.fraction = state.elapsed / state.phase_duration if state.phase_duration else 1.0
         total = state.total_duration or 1.0
         self._session_bar.fraction = 1 - state.total_remaining / total
-        # The big digits already count the phase's seconds; the session's caption counts whole minutes so
-        # that a far-away row is not repainted every second (the repaint covers everything between).
-        self._session_bar.caption = _session_left(state.total_remaining)
-        self._status.text = self.runner.status_text(state)
+        # The big digits already count the phase's seconds; the time left in the session counts minutes
+        # until the last ten, so that the row is not repainted every second for most of a session.
+        left = session_left(state.total_remaining)
+        self._place_line.text = f"{self._place_text} · {left}{self._place_more}"
+        self._status.text = self._status_text(state)
 
     def _show_phase(self, state: State) -> None:
-        """The banner and the rows about what to do: they change with the phase (or pause), not the second."""
+        """The banner and the rows about what to do: they change with the phase (or pause), not the second.
+
+        During work: the exercise and its load now, and a smaller line with what comes next. During a rest:
+        the exercise and load of the next set, since that is what to get ready for.
+        """
         phase = state.phase
         self._banner.kind = phase.kind
         self._banner.paused = state.status == "paused"
-        self._banner.detail = f"part {phase.part}/{phase.parts_in_set}" if phase.part else ""
-        self._place_line.text = self.runner.place_text(phase, state.next_phase)
+        self._place_text = self.runner.place_text(phase, state.next_phase, paused=state.status == "paused")
+        self._place_more = self.runner.place_more(phase, state.next_phase)
         shown = phase if phase.is_work else state.next_phase
-        prefix = "" if phase.is_work else "Next: "
-        self._exercise.text = f"{prefix}{shown.exercise}" if shown and shown.exercise else ""
-        self._load.text = _load_line(shown) if shown else ""
-        self._cues.text = " · ".join(shown.cues) if shown and phase.is_work else ""
+        self._what.text = shown.exercise or "" if shown else ""
+        self._load.text = big_load(shown) if shown else ""
+        self._detail.text = _detail_line(shown, with_cues=phase.is_work) if shown else ""
+        upcoming = state.next_phase
+        while upcoming is not None and not upcoming.is_work:
+            following = upcoming.index + 1
+            upcoming = self.plan.phases[following] if following < len(self.plan.phases) else None
+        if phase.is_work and upcoming is not None and upcoming.exercise:
+            load = upcoming.load_text()
+            self._next.text = f"Next: {upcoming.exercise}" + (f" · {load}" if load else "")
+        else:
+            self._next.text = ""
 
     def _show_rep_count(self) -> None:
-        """The rep count again in block digits, for a glance from across the room."""
+        """The rep count in block digits, for a glance from across the room (the reps row says the rest)."""
         entry = self._entry
         shown = entry.shown if entry.mode != "off" else None
         self._rep_count.text = "" if shown is None else str(shown)
         self._rep_count.set_class(entry.mode == "entry", "-entry")
+        entry.big_count = self._big_reps
+
+    def say(self, note: str, seconds: float = STATUS_S) -> None:
+        """Show `note` in the status line until it fades after `seconds` (of the session clock)."""
+        self._note = (note, self.ctx.clock() + seconds)
+        if self.last_state is not None:
+            self._status.text = self._status_text(self.last_state)
+
+    def _status_text(self, state: State) -> str:
+        """Only what changed (a fading note) and what is wrong right now; empty most of the time."""
+        note, until = self._note
+        parts = [note] if note and self.ctx.clock() < until else []
+        trouble = self.runner.status_text(state)
+        return " · ".join([*parts, trouble] if trouble else parts)
+
+    def _sound_state(self) -> str:
+        player = self.ctx.player
+        return f"sound: {player.name}" + (" (muted)" if player.muted else "")
 
     def _tell_problems(self) -> None:
-        """Say once when sound stops working or the log cannot be written; the timer goes on either way."""
+        """Say once when sound stops working or the log cannot be written; the timer goes on either way.
+
+        Sound problems go to the status line (a toast at every start covered the bars); a log that cannot
+        be written is worth a toast (shown at the top, away from the bars and prompts).
+        """
         for problem in self.runner.problems():
             if problem.about == "sound":
-                self.notify(problem.text, title="Sound", severity="warning", timeout=4, markup=False)
+                self.say(problem.text, PROBLEM_S)
             else:
                 self.notify(problem.text, title="Rep log", severity="error", timeout=15, markup=False)
 
-    def flash(self, *, whole: bool) -> None:
+    def flash(self, *, whole: bool, seconds: float | None = None) -> None:
         """Light up the banner (or the whole screen) for a moment so a glance from afar catches the cue.
 
-        A flash time of 0 turns flashes off (snapshot tests use that: a real-time timer ends a flash).
+        A flash time of 0 turns flashes off (`--flash off`; snapshot tests use that too: a real-time timer
+        ends a flash).
         """
-        if self.ctx.flash_s <= 0:
+        seconds = self.ctx.flash_s if seconds is None else seconds
+        if seconds <= 0:
             return
         self._banner.flash = True
         self._light_screen(whole)
         if self._unflash is not None:
             self._unflash.stop()
-        self._unflash = self.set_timer(self.ctx.flash_s, self._end_flash, name="unflash")
+        self._unflash = self.set_timer(seconds, self._end_flash, name="unflash")
 
     def _end_flash(self) -> None:
         self._banner.flash = False
@@ -366,14 +448,21 @@ class RunScreen(Screen[None]):
         if self.runner.extend():
             self.poll()
         else:
-            self.notify("+15 s works during a rest", timeout=2)
+            self.say("+15 s works during a rest")
 
     def action_mute(self) -> None:
         self.runner.toggle_mute()
+        self.say(self._sound_state() + (" · the flashes stay" if self.ctx.player.muted else ""))
         self.poll()
 
     def action_metronome(self) -> None:
         self.runner.toggle_metronome()
+        on = self.session.metronome
+        phase = self.last_state.phase if self.last_state else None
+        if on and phase is not None and phase.is_work and not phase.cadence:
+            self.say("metronome on · no cadence for this station")
+        else:
+            self.say(f"metronome {'on' if on else 'off'}")
         self.poll()
 
     def action_quit(self) -> None:
@@ -443,18 +532,56 @@ def _settle_garbage_collector() -> None:
     gc.freeze()
 
 
-def _load_line(phase: Phase) -> str:
-    """`30 kg · 30% e1RM · 24/min · target 18 reps` (whatever of it applies)."""
-    bits = [phase.load_text()] if phase.load_text() else []
+def big_load(phase: Phase) -> str:
+    """The load as the large line shows it: `35 kg`, `bodyweight` (the percentage goes to the detail line)."""
+    if phase.bodyweight:
+        return "bodyweight"
+    return phase.load_text().split(" · ")[0] if phase.load is not None else ""
+
+
+def _detail_line(phase: Phase, *, with_cues: bool) -> str:
+    """`30% e1RM · 20/min · target 40 reps · Tall posture` (whatever of it applies)."""
+    bits = [phase.load_text().split(" · ", 1)[1]] if " · " in phase.load_text() else []
     if phase.cadence:
         bits.append(f"{phase.cadence:g}/min")
     if phase.target_reps:
         bits.append(f"target {phase.target_reps} reps")
+    if with_cues:
+        bits += phase.cues
     return " · ".join(bits)
 
 
-def _session_left(seconds: float) -> str:
-    """`33 min left` while over a minute remains, then `0:42 left`."""
-    if seconds > 60:
-        return f"{math.ceil(seconds / 60 - 1e-9)} min left"
-    return f"{format_duration(seconds)} left"
+COMPACT_HEIGHT = 24
+"""Below this many rows the banner and the exercise are one row each (and the digits lose their top pad)."""
+
+
+def layout_rows(width: int, height: int) -> dict[str, int]:
+    """The rows each part of the run screen gets at a terminal size (0: hidden); the digits get the rest.
+
+    Always shown: the phase word, the countdown, the exercise, the load (never cut: the name is cut
+    first), the place line (set, round, time left), the reps row, the status line and the keys. What gives
+    way as the terminal shrinks, first to last — the order the README documents:
+    1. the detail line (% e1RM, cadence, target, the coach's cues) below 26 rows;
+    2. the session bar (its time left stays in the place line) below 24 rows;
+    3. the large phase word and the large exercise become one row each, below 24 rows;
+    4. the phase bar below 18 rows;
+    5. the "Next:" line below 16 rows;
+    6. the large rep count (the reps row then says the count) below 16 rows;
+    7. the large load becomes one bold row below 14 rows.
+    Large words grow with the terminal: 3 rows each up to 44 rows, then 6 (5 and a blank) up to 69, then 9.
+    """
+    del width  # the widgets fit their own width (large letters fall back to a plain line)
+    big = 3 if height < 45 else 6 if height < 70 else 9
+    rows = {
+        "banner": big if height >= COMPACT_HEIGHT else 1,
+        "what": big if height >= COMPACT_HEIGHT else 1,
+        "load": big if height >= 14 else 1,
+        "rep-count": 1 if height >= 16 else 0,
+        "detail": 1 if height >= 26 else 0,
+        "next": 1 if height >= 16 else 0,
+        "phase-bar": 1 if height >= 18 else 0,
+        "session-bar": 1 if height >= COMPACT_HEIGHT else 0,
+    }
+    fixed = 4  # place line, reps row, status line, keys
+    rows["countdown"] = max(height - fixed - sum(v for k, v in rows.items() if k != "rep-count"), 3)
+    return rows

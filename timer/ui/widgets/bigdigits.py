@@ -13,7 +13,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from timer.ui.widgets.bigfont import render_big
+from timer.text import fit, text_width
+from timer.ui.widgets.bigfont import render_big, render_words
 
 
 class BigDigits(Widget):
@@ -30,9 +31,13 @@ class BigDigits(Widget):
     text: reactive[str] = reactive("", repaint=False)
     """What to show, e.g. `2:30`. A change repaints only the cells that differ (see `watch_text`)."""
 
-    def __init__(self, text: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, text: str = "", *, ascii: bool = False, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.set_reactive(BigDigits.text, text)
+        self.ascii = ascii
+        """Draw with `#` (the locale is not UTF-8)."""
         self._strips: tuple[tuple[str, int, int], list[Strip]] | None = None
 
     def notify_style_update(self) -> None:
@@ -63,11 +68,15 @@ class BigDigits(Widget):
         """The text of every row as drawn now (what the terminal shows in this widget)."""
         return [strip.text for strip in self._centred_strips()]
 
+    def draw(self, text: str, width: int, height: int) -> list[str]:
+        """The rows of `text` drawn to fit `width` × `height` (before centring)."""
+        return render_big(text, width, height, ascii=self.ascii)
+
     def _centred_strips(self) -> list[Strip]:
         width, height = self.content_size
         key = (self.text, width, height)
         if self._strips is None or self._strips[0] != key:
-            drawn = render_big(self.text, width, height)
+            drawn = self.draw(self.text, width, height)
             self._strips = (key, _centre(drawn, width, height, self.visual_style.rich_style))
         return self._strips[1]
 
@@ -88,8 +97,26 @@ def _first_difference(a: str, b: str) -> int:
 
 def _centre(drawn: list[str], width: int, height: int, style: Style) -> list[Strip]:
     """`drawn` in the middle of `width` × `height` cells, every row one segment in `style`."""
-    drawn_width = max(map(len, drawn), default=0)
+    drawn_width = max(map(text_width, drawn), default=0)
     left = max(width - drawn_width, 0) // 2
     top = max(height - len(drawn), 0) // 2
     rows = [""] * top + drawn + [""] * max(height - top - len(drawn), 0)
-    return [Strip([Segment((" " * left + row).ljust(width)[:width], style)], width) for row in rows[:height]]
+    return [Strip([Segment(fit(" " * left + row, width), style)], width) for row in rows[:height]]
+
+
+class BigText(BigDigits):
+    """Words (the phase, the exercise, the load) in large capitals when they fit, else one plain line.
+
+    The plain line keeps the text as written (CJK, emoji, mixed case) and is cut with `…`.
+    """
+
+    DEFAULT_CSS = """
+    BigText {
+        width: 1fr;
+        height: 3;
+        text-style: bold;
+    }
+    """
+
+    def draw(self, text: str, width: int, height: int) -> list[str]:
+        return render_words(text, width, height, ascii=self.ascii) or [fit(text, width).rstrip()]

@@ -51,8 +51,13 @@ class RepEntry(Widget):
     target: reactive[int | None] = reactive(None)
     """Target reps of the set, shown beside the count."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    big_count: reactive[bool] = reactive(True)
+    """The screen shows the count in large digits: the live line then does not repeat it."""
+
+    def __init__(self, *, ascii: bool = False, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self.ascii = ascii
+        """Only ASCII characters (the locale is not UTF-8)."""
         self.phase_index: int | None = None
         """Which work phase an entry corrects."""
         self.set_name = ""
@@ -124,11 +129,12 @@ class RepEntry(Widget):
             return Content("")
         target = f" / {self.target}" if self.target is not None else ""
         if self.mode == "live":
-            return Content(f"Reps: {self.count or 0}{target}   (space +1, - undo)")
+            # The large digits show the count; this row says it only when they are not shown.
+            return Content("" if self.big_count else f"Reps: {self.count or 0}{target}")
         label = f"{clip(self.set_name, NAME_CELLS)} reps" if self.set_name else "Reps"
         if self.buffer:
-            return Content(f"{label}: {self.buffer}▏{target}   Enter saves")
+            return Content(f"{label}: {self.buffer}{'|' if self.ascii else '▏'}{target}   Enter saves")
         if self.count is None:
-            return Content(f"{label}: not counted — type to enter{target}{self.part_hint}")
-        hint = "saved ✓" if self.saved else "type to correct"
+            return Content(f"{label}: not counted {'-' if self.ascii else '—'} type to enter{target}{self.part_hint}")
+        hint = ("saved" if self.ascii else "saved ✓") if self.saved else "type to correct"
         return Content(f"{label}: {self.count}{target}   {hint}{self.part_hint}")

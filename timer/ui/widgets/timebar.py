@@ -31,9 +31,13 @@ class TimeBar(Widget):
     caption: reactive[str] = reactive("")
     """Text on the right, e.g. `0:32 left`."""
 
-    def __init__(self, label: str = "", *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, label: str = "", *, ascii: bool = False, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.set_reactive(TimeBar.label, label)
+        self.ascii = ascii
+        """Draw the bar with `#` and `-` (the locale is not UTF-8)."""
         self._strip: tuple[tuple[object, ...], Strip] | None = None
         """The bar as last drawn, kept while nothing it shows has changed (drawn through the line API)."""
 
@@ -61,10 +65,11 @@ class TimeBar(Widget):
         if room < 4:
             return Strip([Segment(f"{left}{right}".strip()[:width], base)]).extend_cell_length(width, base)
         done = round(self.fraction * room)
+        done_mark, todo_mark = ("#", "-") if self.ascii else ("━", "─")  # apart without colour too
         segments = [
             Segment(left, base),
-            Segment("━" * done, done_style),
-            Segment("━" * (room - done), todo_style),
+            Segment(done_mark * done, done_style),
+            Segment(todo_mark * (room - done), todo_style),
             Segment(right, base),
         ]
         return Strip(segments).extend_cell_length(width, base)
