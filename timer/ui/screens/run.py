@@ -365,8 +365,8 @@ class RunScreen(Screen[None]):
         be written is worth a toast (shown at the top, away from the bars and prompts).
         """
         for problem in self.runner.problems():
-            if problem.about == "sound":
-                self.say(problem.text, PROBLEM_S)
+            if problem.about == "sound":  # what plays now, then why
+                self.say(f"{self._sound_state()} · {problem.text}", PROBLEM_S)
             else:
                 self.notify(problem.text, title="Rep log", severity="error", timeout=15, markup=False)
 
