@@ -11,6 +11,7 @@ from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.plan import load_plan
 from timer.ui.app import make_app
+from timer.ui.widgets.bigdigits import BigText
 
 from .uihelp import at, screen_text, started
 
@@ -27,9 +28,11 @@ async def test_the_run_screen_and_the_log_mark_a_load_from_the_circuits_e1rm(
     async with started(app) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 6)
-        assert "65 lb · 30% e1RM (circuit's e1RM)" in screen_text(app)
+        # the load in large letters, its percentage and where the e1RM came from on the detail line
+        assert app.screen.query_one("#load", BigText).text == "65 lb"
+        assert "30% e1RM (circuit's e1RM)" in screen_text(app)
         await at(pilot, clock, 30)  # into the swing: the bell as written, pounds in brackets
-        assert "16 kg (35.3 lb)" in screen_text(app)
+        assert app.screen.query_one("#load", BigText).text == "16 kg (35.3 lb)"
         await at(pilot, clock, 20)
     sets = [json.loads(line) for line in log.read_text().splitlines() if '"type": "set"' in line]
     assert [(s["load"], s["unit"], s["pct_e1rm"], s["e1rm_source"]) for s in sets] == [

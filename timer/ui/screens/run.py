@@ -533,10 +533,11 @@ def _settle_garbage_collector() -> None:
 
 
 def big_load(phase: Phase) -> str:
-    """The load as the large line shows it: `35 kg`, `bodyweight` (the percentage goes to the detail line)."""
-    if phase.bodyweight:
-        return "bodyweight"
-    return phase.load_text().split(" · ")[0] if phase.load is not None else ""
+    """The load as the large line shows it: `35 kg`, `bw + 10 kg`, `16 kg (35.3 lb)`, `bodyweight`.
+
+    The percentage (and where its e1RM came from) goes to the detail line.
+    """
+    return phase.load_text().split(" · ", 1)[0]
 
 
 def _detail_line(phase: Phase, *, with_cues: bool) -> str:
