@@ -32,7 +32,7 @@ def detect(env: Mapping[str, str] | None = None, *, utf8_mode: bool | None = Non
     term = env.get("TERM", "")
     return Terminal(
         dumb=term in ("", "dumb", "unknown"),
-        ascii_only=not locale_is_utf8(env, sys.flags.utf8_mode if utf8_mode is None else utf8_mode),
+        ascii_only=not locale_is_utf8(env, bool(sys.flags.utf8_mode) if utf8_mode is None else utf8_mode),
         colours=colour_mode(env),
     )
 

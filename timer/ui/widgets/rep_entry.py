@@ -135,6 +135,7 @@ class RepEntry(Widget):
         if self.buffer:
             return Content(f"{label}: {self.buffer}{'|' if self.ascii else '▏'}{target}   Enter saves")
         if self.count is None:
-            return Content(f"{label}: not counted {'-' if self.ascii else '—'} type to enter{target}{self.part_hint}")
+            dash = "-" if self.ascii else "—"
+            return Content(f"{label}: not counted {dash} type to enter{target}{self.part_hint}")
         hint = ("saved" if self.ascii else "saved ✓") if self.saved else "type to correct"
         return Content(f"{label}: {self.count}{target}   {hint}{self.part_hint}")
