@@ -45,4 +45,7 @@ def test_a_dumb_terminal_is_refused_with_the_way_out() -> None:
     message = refusal(dumb, is_tty=True)
     assert message is not None and "TERM=dumb" in message and "--plain" in message
     assert refusal(detect({"TERM": "xterm", "LANG": "C.UTF-8"}), is_tty=True) is None
-    assert refusal(detect({"TERM": "xterm"}), is_tty=False) == "circuit-timer needs a terminal (use --plain for a line mode)"
+    assert (
+        refusal(detect({"TERM": "xterm"}), is_tty=False)
+        == "circuit-timer needs a terminal (use --plain for a line mode)"
+    )
