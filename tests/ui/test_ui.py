@@ -183,12 +183,12 @@ async def test_plus_extends_rests_only(app: CircuitApp, clock: FakeClock) -> Non
 async def test_mute_and_metronome_toggle(app: CircuitApp, player: RecordingPlayer, clock: FakeClock) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start(pilot)
-        assert "sound: recording" in screen_text(app)  # said at the start, then it fades
+        assert screen.query_one("#status").text == "sound: recording"  # said at the start, then it fades
         await at(pilot, clock, 5)
         assert "sound: recording" not in screen_text(app)
         await pilot.press("m")
         assert player.muted
-        assert "sound: recording (muted) · the flashes stay" in screen_text(app)
+        assert screen.query_one("#status").text == "sound: recording (muted) · the flashes stay"
         await pilot.press("m")
         assert not player.muted
         await at(pilot, clock, 5)  # into work: the station has no cadence

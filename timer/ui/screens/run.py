@@ -356,7 +356,7 @@ class RunScreen(Screen[None]):
 
     def _sound_state(self) -> str:
         player = self.ctx.player
-        return f"sound: {player.name}" + (" (muted)" if player.muted else "")
+        return player.name + (" (muted)" if player.muted else "")  # the name says `sound: ...`
 
     def _tell_problems(self) -> None:
         """Say once when sound stops working or the log cannot be written; the timer goes on either way.
