@@ -163,6 +163,8 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-02"
         ) from None
+
+
 FLASH_SECONDS = {"long": 1.0, "short": 0.3, "off": 0.0}
 """`run --flash`: how long the go/stop/final flashes hold (halfway and 10-s flashes stay short)."""
 

@@ -85,11 +85,6 @@ def format_duration(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def format_elapsed(seconds: float) -> str:
-    """A length of time that has passed (a pause), `M:SS` rounded down: 23.9 s paused is `0:23`."""
-    return format_duration(math.floor(round(max(seconds, 0.0), 6)))
-
-
 LAST_MINUTES_S = 600
 """In the last 10 minutes the session's time left counts seconds."""
 

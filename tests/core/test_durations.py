@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from timer.durations import format_duration, format_elapsed, parse_duration, session_left
+from timer.durations import format_duration, parse_duration, session_left
 
 
 @pytest.mark.parametrize(
@@ -122,10 +122,3 @@ def test_formats_with_seconds_rounded_up(seconds: float, text: str) -> None:
 )
 def test_session_left_reads_right(seconds: float, text: str) -> None:
     assert session_left(seconds) == text
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"), [(23.0, "0:23"), (23.999, "0:23"), (59.99, "0:59"), (0.4, "0:00")]
-)
-def test_pause_lengths_are_rounded_down(seconds: float, text: str) -> None:
-    assert format_elapsed(seconds) == text

@@ -348,10 +348,10 @@ def test_the_status_line_says_only_what_is_wrong(
     assert runner.status_text(state) == ""  # nothing wrong: an empty line, not clutter
     log.fail("disk full")
     runner.pause_for_suspend()
-    clock.advance(2.9)
+    clock.advance(2.4)
     state = runner.poll(clock())
     assert runner.status_text(state) == (
-        "log NOT saved (retrying) · paused while suspended: p goes on · paused 0:02"  # 2.9 s: floor
+        "log NOT saved (retrying) · paused while suspended: p goes on · paused 0:02"  # timer.records' rounding
     )
 
 
