@@ -170,7 +170,7 @@ deload = [4]
 
 @pytest.mark.parametrize("size", SIZES)
 def test_program_week_line(snap_compare, write_toml, size) -> None:
-    """A program's session: the week line on the run screen (status bar), in a deload week."""
+    """A program's session: the week line on the run screen (the end of the place line), in a deload week."""
     write_toml(CIRCUIT)
     loaded = load_program(write_toml(PROGRAM, "block.toml"))
     clock = FakeClock()
