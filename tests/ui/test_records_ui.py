@@ -18,7 +18,7 @@ from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.rep_entry import RepEntry
 
-from .uihelp import at, screen_text, started
+from .uihelp import at, in_session, screen_text, started
 
 
 @pytest.fixture
@@ -88,8 +88,7 @@ async def test_the_session_rpe_takes_one_key_or_1_then_0(
 async def test_quitting_shows_the_summary_of_what_was_done(
     app: CircuitApp, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with started(app) as pilot:
-        await pilot.press("enter")
+    async with in_session(app) as pilot:
         await at(pilot, clock, 10)
         await pilot.press("space", "space", "space")
         await at(pilot, clock, 30)  # Step-ups under way
@@ -113,8 +112,7 @@ async def test_quitting_shows_the_summary_of_what_was_done(
 async def test_ctrl_c_twice_still_leaves_at_once_with_everything_logged(
     app: CircuitApp, clock: FakeClock, tmp_path: Path
 ) -> None:
-    async with started(app) as pilot:
-        await pilot.press("enter")
+    async with in_session(app) as pilot:
         await at(pilot, clock, 10)
         await pilot.press("space", "ctrl+c", "ctrl+c")
         await pilot.pause()
@@ -128,8 +126,7 @@ async def test_tab_moves_the_rest_entry_between_the_parts_of_a_complex(
 ) -> None:
     plan = load_plan(str(CIRCUITS / "complex-first.toml"))
     app = make_app(plan, clock=clock, player=RecordingPlayer(), voice=False, log_path=tmp_path / "log.jsonl")
-    async with started(app) as pilot:
-        await pilot.press("enter")
+    async with in_session(app) as pilot:
         await at(pilot, clock, 10)
         await pilot.press("space", "space")  # Step-ups: 2; Split squat: none
         await at(pilot, clock, 30)  # the rest after the complex
