@@ -22,7 +22,10 @@ from timer import e1rm
 from timer.circuit import Athlete, Circuit, Load
 from timer.errors import InputError, Problem
 
-E1rmSource = Literal["athlete", "circuit"]
+E1rmSource = Literal["athlete", "program", "circuit"]
+"""Where an e1RM came from, in precedence order: the profile, the program's `[e1rm]`, the circuit's."""
+ProgramE1rm = tuple[str, Mapping[str, object], str]
+"""A program's e1RM values for `e1rm_table`: (their units, the values, the program file's name)."""
 DEFAULT_MARK = "(circuit's e1RM)"
 """Follows a load computed from the circuit's e1RM because the athlete's profile lacks the lift."""
 MIN_E1RM = 1.0
@@ -57,9 +60,15 @@ class E1rmTable:
 
 
 def e1rm_table(
-    circuit: Circuit, athlete: Athlete | None, unit: str, label: str, athlete_label: str
+    circuit: Circuit,
+    athlete: Athlete | None,
+    unit: str,
+    label: str,
+    athlete_label: str,
+    program: ProgramE1rm | None = None,
 ) -> E1rmTable:
-    """The circuit's e1RM values, overridden by the athlete's; warnings for what the coach should fix.
+    """The circuit's e1RM values, overridden by a program's, overridden by the athlete's, lift by lift;
+    warnings for what the coach should fix.
 
     With a profile, a lift the circuit loads by percentage but the profile lacks falls back to the
     circuit's value — usually an example athlete's — so it is warned about (and marked on screen); a
@@ -72,9 +81,12 @@ def e1rm_table(
     inputs: list[tuple[str, Mapping[str, object], str, E1rmSource]] = [
         (circuit.units, circuit.e1rm, label, "circuit")
     ]
+    if program is not None:
+        inputs.append((program[0], program[1], program[2], "program"))
     if athlete:
         inputs.append((athlete.units, athlete.e1rm, athlete_label, "athlete"))
-        warnings.extend(_profile_warnings(circuit, athlete, athlete_label))
+        covered = set(program[1]) if program is not None else set()
+        warnings.extend(_profile_warnings(circuit, athlete, athlete_label, covered))
     for source_unit, table, file, source in inputs:
         for lift, value in table.items():
             if isinstance(value, (int, float)):
@@ -113,7 +125,11 @@ def circuit_lifts(circuit: Circuit) -> set[str]:
     return named | set(circuit.e1rm)
 
 
-def _profile_warnings(circuit: Circuit, athlete: Athlete, athlete_label: str) -> list[Problem]:
+def _profile_warnings(
+    circuit: Circuit, athlete: Athlete, athlete_label: str, covered: set[str] | frozenset[str] = frozenset()
+) -> list[Problem]:
+    """Profile keys that look like typos, and lifts falling back to the circuit's example value (a lift the
+    program's `[e1rm]` covers is the coach's choice, not a fallback)."""
     out: list[Problem] = []
     lifts = circuit_lifts(circuit)
     lacking = sorted(lifts - set(athlete.e1rm))
@@ -136,7 +152,7 @@ def _profile_warnings(circuit: Circuit, athlete: Athlete, athlete_label: str) ->
         for move in station.movements()
         if move.lift and move.load is not None and move.load.kind == "percent"
     }
-    for lift in sorted(used & set(circuit.e1rm) - set(athlete.e1rm)):
+    for lift in sorted(used & set(circuit.e1rm) - set(athlete.e1rm) - covered):
         out.append(
             Problem(
                 athlete_label,

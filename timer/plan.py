@@ -22,7 +22,7 @@ from timer.circuit import (
 from timer.circuit.models import _short
 from timer.durations import format_duration
 from timer.errors import InputError, Problem
-from timer.loads import E1rmSource, Resolved, describe_load, e1rm_table, resolve
+from timer.loads import E1rmSource, ProgramE1rm, Resolved, describe_load, e1rm_table, resolve
 from timer.text import printable
 
 PhaseKind = Literal["prepare", "work", "rest", "round_rest"]
@@ -267,8 +267,11 @@ def build_plan(
     athlete: Athlete | None = None,
     label: str = "circuit",
     athlete_label: str = "athlete profile",
+    program_e1rm: ProgramE1rm | None = None,
 ) -> Plan:
     """Expand `circuit` into its timeline with loads for `athlete` (or the circuit's own e1RM values).
+
+    `program_e1rm`: a program's e1RM values, between the circuit's and the athlete's.
 
     `label` and `athlete_label` name the two files in messages. Raises InputError listing every station
     whose load cannot be computed.
@@ -289,7 +292,7 @@ def build_plan(
         )
     unit = athlete.units if athlete else circuit.units
     increment = resolved_increment(unit, athlete.increment if athlete else circuit.increment)
-    table = e1rm_table(circuit, athlete, unit, label, athlete_label)
+    table = e1rm_table(circuit, athlete, unit, label, athlete_label, program_e1rm)
     warnings = [str(w) for w in table.warnings]
     athlete_warnings = [str(w) for w in table.warnings if w.file == athlete_label]
     problems: list[Problem] = []

@@ -236,6 +236,12 @@ def test_profile_beats_program_beats_circuit_lift_by_lift(folder: Path) -> None:
     squat, _, calf, _ = work(plan)[:4]
     assert squat[2] == 35.0  # program's 120 (Ann has no squat): 36 to the nearest 2.5
     assert calf[2] == 50.0  # Ann's 200
+    sources = {p.exercise: p.e1rm_source for p in plan.phases if p.is_work}
+    assert sources["Quarter squat"] == "program" and sources["Calf raise"] == "athlete"
+    alone = {p.exercise: p.e1rm_source for p in loaded.plan(loaded.session(1, 2)).phases if p.is_work}
+    assert alone["Quarter squat"] == "program" and alone["Calf raise"] == "circuit"
+    # Ann lacks the squat, but the program's value is the coach's choice: no "circuit's value" warning
+    assert not any("squat" in w and "circuit's own value" in w for w in plan.warnings)
 
 
 def test_program_units_convert_the_circuits_values(folder: Path) -> None:

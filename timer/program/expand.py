@@ -53,7 +53,14 @@ class LoadedProgram:
         circuit = adjusted_circuit(self.program, self.circuits[session.circuit], session, self.label)
         file = printable(str(circuit_file(self.path, session.circuit)))
         try:
-            plan = build_plan(circuit, athlete, label=file, athlete_label=athlete_label or "athlete profile")
+            program_e1rm = (self.program.units or circuit.units, self.program.e1rm, self.label)
+            plan = build_plan(
+                circuit,
+                athlete,
+                label=file,
+                athlete_label=athlete_label or "athlete profile",
+                program_e1rm=program_e1rm if self.program.e1rm else None,
+            )
         except InputError as exc:
             raise InputError([_placed(p, session) for p in exc.problems]) from None
         place = ProgramPlace(self.program.name, self.sha256, self.path, session)
@@ -158,7 +165,8 @@ def _movement(
 
 
 def _e1rm_update(program: Program, circuit: Circuit) -> dict[str, Any]:
-    """The circuit's e1RM table with the program's values over it, in the program's units when it has them."""
+    """The circuit in the program's units when it has them (its e1RM values converted; the program's own
+    values go to `build_plan` separately, so each load knows where its e1RM came from)."""
     units = program.units or circuit.units
     update: dict[str, Any] = {}
     table: dict[str, Any] = dict(circuit.e1rm)
@@ -166,7 +174,6 @@ def _e1rm_update(program: Program, circuit: Circuit) -> dict[str, Any]:
         table = {lift: _convert(value, circuit.units, units) for lift, value in table.items()}
         update["units"] = units
         update["increment"] = None  # the circuit's increment is in its own units: the program's default
-    table.update(program.e1rm)
     if table != circuit.e1rm:
         update["e1rm"] = table
     return update
