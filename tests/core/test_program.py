@@ -264,7 +264,12 @@ def test_program_units_convert_the_circuits_values(folder: Path) -> None:
 
 
 def log_session(
-    path: Path, plan: Plan, status: str | None, athlete: str | None = None, at: datetime | None = None
+    path: Path,
+    plan: Plan,
+    status: str | None,
+    athlete: str | None = None,
+    at: datetime | None = None,
+    rpe: int | None = None,
 ) -> None:
     wall = at or datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
     log = SessionLog(path, clock_start=0.0, wall=lambda: wall)
@@ -273,6 +278,8 @@ def log_session(
         log.set_ended(phase, started_t=phase.start_s, ended_t=phase.end_s, reps=12, now=phase.end_s)
     if status is not None:
         log.end(status, now=60.0)  # type: ignore[arg-type]
+        if rpe is not None:
+            log.session_rpe(now=61.0, rpe=rpe, minutes=1.0)
     else:
         log.close()
 
@@ -406,7 +413,7 @@ def test_program_view_json_and_compliance(folder: Path, capsys) -> None:
     loaded = load_program(folder / "block.toml")
     log = folder / "log.jsonl"
     start = datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
-    log_session(log, loaded.plan(loaded.sessions[0]), "completed", at=start)
+    log_session(log, loaded.plan(loaded.sessions[0]), "completed", at=start, rpe=6)
     log_session(log, loaded.plan(loaded.sessions[1]), "aborted", at=start + timedelta(days=3))
     args = type(
         "Args", (), {"file": str(folder / "block.toml"), "athlete": None, "log": [str(log)], "json": True}
@@ -418,9 +425,12 @@ def test_program_view_json_and_compliance(folder: Path, capsys) -> None:
     assert out["sessions"][0]["date"] == "2026-11-02T17:00:00+00:00"
     assert out["next"]["program_session"] == 2 and out["next"]["circuit"] == "se.toml"
     assert out["compliance"] == {"done": 1, "due": 4}
+    first = out["sessions"][0]
+    assert (first["sets_done"], first["sets_planned"], first["reps"], first["srpe"]) == (2, 2, 24, 6)
     args.json = False
     assert command(args, today=start + timedelta(days=8)) == 0
     text = capsys.readouterr().out
+    assert "2/2 sets, 24 reps, sRPE 6" in text
     assert "Compliance: 1 of 4 sessions due so far (25%)" in text
     assert "next  (interrupted: run --resume continues it)" in text
     assert "7  1/1      se.toml                       todo deload" in text

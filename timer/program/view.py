@@ -89,6 +89,9 @@ def _row_json(row: SessionStatus) -> dict[str, Any]:
     out = row.session.to_json()
     out["status"] = row.status
     out["date"] = row.date.isoformat() if row.date is not None and row.status in ("done", "aborted") else None
+    if row.status == "done" and row.logged is not None:
+        result = row.logged.result()
+        out.update(sets_done=result.done, sets_planned=result.planned, reps=result.reps, srpe=row.logged.rpe)
     return out
 
 
@@ -129,10 +132,11 @@ def as_text(
 def _status(row: SessionStatus) -> str:
     logged = row.logged
     if row.status == "done" and logged is not None:
+        # Sets done and reps by timer.records' one definition, as the summary and history count them.
+        result = logged.result()
         when = f"{logged.started_at.astimezone():%a %d %b}" if logged.started_at else "date unknown"
-        planned = logged.planned_sets if logged.planned_sets is not None else "?"
-        detail = f"{when}, {logged.set_count}/{planned} sets, {logged.reps} reps"
-        return f"done  {detail}"
+        rpe = f", sRPE {logged.rpe}" if logged.rpe is not None else ""
+        return f"done  {when}, {result.done_text()} sets, {result.reps} reps{rpe}"
     if row.status == "next" and logged is not None:
         return "next  (interrupted: run --resume continues it)"
     if row.status == "aborted" and logged is not None and logged.started_at:
