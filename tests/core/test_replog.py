@@ -813,3 +813,30 @@ def test_reading_backwards_finds_each_whole_line_with_the_needle(
             expected.append((offset, line))
         offset += len(line)
     assert list(logreader._lines_backwards(path, b"N", block_size=block)) == expected[::-1]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pieces=st.lists(st.sampled_from([b"N", b"M", b"xx", b"\n", b"abcdefgh" * 3, b"N\n", b"\n\n"]), max_size=60),
+    block=st.integers(1, 90),
+    skip_lines=st.integers(0, 5),
+)
+def test_reading_forwards_finds_each_whole_line_with_a_needle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pieces: list[bytes], block: int, skip_lines: int
+) -> None:
+    """`read_taps`, a resumed session and a program's sessions search the log forwards in blocks: every
+    complete line holding one of the needles, in file order, from a given line on; never a torn last line
+    or a line over the limit, whatever the block size."""
+    monkeypatch.setattr(logreader, "MAX_LINE_BYTES", 30)
+    data = b"".join(pieces)
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(data)
+    lines = data.splitlines(keepends=True)
+    start = sum(len(line) for line in lines[:skip_lines])
+    expected = [
+        line
+        for line in lines[skip_lines:]
+        if line.endswith(b"\n") and (b"N" in line or b"M" in line) and len(line) <= 30
+    ]
+    found = logreader._lines_containing(path, (b"N", b"M"), block_size=block, start=start)
+    assert list(found) == expected

@@ -22,6 +22,8 @@ STARTUP_RATIO = 1.2
 HOSTILE_TARGET_MB = 300.0
 DEFAULT_LOG_MB = 100
 HOSTILE_MB = 1000
+SETS_PER_MB = 1_900
+"""Set records in a MB of make_log's log, start and end records included (about 525 bytes a set)."""
 PROGRAM_FIRST = "AA"
 """The circuit of the first session of tests/programs/block.toml: what its overview shows."""
 
@@ -101,7 +103,7 @@ def big_log_startup_rows(
 
     progress(f"logs: writing a {DEFAULT_LOG_MB} MB default log")
     big, small = folder / "default-big.jsonl", folder / "default-empty.jsonl"
-    make_log.generate(big, sets=DEFAULT_LOG_MB * 2_350, per_session=10)  # ~430 bytes a set
+    make_log.generate(big, sets=DEFAULT_LOG_MB * SETS_PER_MB, per_session=10)
     small.unlink(missing_ok=True)
     for log in (big, small):
         make_log.interrupted(log, circuit)
@@ -126,7 +128,7 @@ def big_log_startup_rows(
                 f"median of 5 launches each: {statistics.median(r[0] for r in full):.2f} s vs "
                 f"{statistics.median(r[0] for r in empty):.2f} s; peak {max(r[2] for r in full):.0f} MB vs "
                 f"{max(r[2] for r in empty):.0f} MB (VmHWM at the first frame). The log: "
-                f"{DEFAULT_LOG_MB * 2_350:,} sets in 10-set sessions, then the interrupted one",
+                f"{DEFAULT_LOG_MB * SETS_PER_MB:,} sets in 10-set sessions, then the interrupted one",
             )
         )
     return rows
