@@ -455,3 +455,10 @@ def test_summary_and_history_show_the_same_time_and_volume(tmp_path: Path, capsy
     table = sessions_table([session])
     assert summary_volume == "177.5" and f"{summary_volume} kg" in table
     assert records.format_time(run.tally.total_s) == _table_cell(table, "Time") == "2:36"
+
+
+def test_the_history_screen_rounds_volume_as_the_table_does() -> None:
+    from timer.history.trends import trend_line
+
+    assert trend_line([1280.46, 1290.55]) == "▁█  1 280.5 → 1 290.6 (+10.1)"
+    assert trend_line([212.5]).endswith("  212.5")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from timer.history.report import previous_session, sparkline
-from timer.records import SessionResult
+from timer.records import SessionResult, format_volume
 from timer.replog import LoggedSession, LoggedSet, SetKey, read_log, read_taps
 from timer.text import clean_text
 
@@ -191,7 +191,8 @@ def trend_line(values: Sequence[float | None]) -> str:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ") if abs(value) >= 1000 else f"{value:g}"
+    """Reps, or volume rounded once as everywhere else (`timer.records.format_volume`): 1 280.5, 212."""
+    return format_volume(value) if value >= 0 else f"-{format_volume(-value)}"
 
 
 def _signed(value: float) -> str:
