@@ -625,28 +625,59 @@ def find_resume_point(plan: Plan, circuit: Path, log_path: Path, athlete_file: s
     from timer.errors import LogError
     from timer.replog import find_resumable, read_log
     from timer.replog.recorder import file_sha256
+    from timer.text import clean_text
 
+    # Per athlete: without --athlete only sessions logged without one; kg sets never go into an lb session.
     athlete = plan.athlete if athlete_file else None
     sha = file_sha256(circuit)
     if plan.program is not None:
         return _program_resume_point(plan, circuit, sha, log_path, athlete)
     point = find_resumable(log_path, sha256=sha, name=plan.name, athlete=athlete)
+    if point is not None:
+        _refuse_a_live_session(point, plan, log_path)
     if point is not None and point.first_phase(plan) is not None:
         return point
     if point is not None:
         raise LogError(f"Nothing to resume: {point.describe(plan)} Start it afresh without --resume.")
     sessions = read_log(log_path)[0]
-    named = [s for s in sessions if s.circuit == plan.name and (athlete is None or s.athlete == athlete)]
+    of_circuit = [s for s in sessions if s.circuit == plan.name]
+    named = [s for s in of_circuit if s.athlete == athlete]
+    others = [s for s in of_circuit if s.athlete != athlete and s.status != "completed"]
     if named and named[-1].circuit_sha256 != sha and named[-1].status != "completed":
         why = (
             f'the interrupted session of "{plan.name}" was run from another version of {circuit.name} '
             "(the file has changed since), so its sets may not match the file now"
         )
     elif named:
-        why = f'the latest session of "{plan.name}" in {log_path} was completed'
+        why = f'the latest session of "{plan.name}" {_whose(athlete)} in {log_path} was completed'
+    elif others:
+        who = others[-1].athlete
+        why = f'no session of "{plan.name}" {_whose(athlete)} is in {log_path}; the interrupted one is ' + (
+            f"{clean_text(who)}'s (resume it with --athlete and their profile)"
+            if who
+            else "without an athlete (resume it without --athlete)"
+        )
     else:
         why = f'no session of "{plan.name}" is in {log_path}'
     raise LogError(f"Nothing to resume: {why}. Run it without --resume to start afresh.")
+
+
+def _refuse_a_live_session(point: ResumePoint, plan: Plan, log_path: Path) -> None:
+    """One session, one writer: LogError when another process is still writing `point`'s session."""
+    from timer.errors import LogError
+    from timer.replog.lock import writer_alive
+
+    if writer_alive(log_path, point.session):
+        raise LogError(
+            f"Not resumed: {point.describe(plan)} That session is still running in another circuit-timer "
+            "(another terminal or window); go on there, or quit it there first."
+        )
+
+
+def _whose(athlete: str | None) -> str:
+    from timer.text import clean_text
+
+    return f"for {clean_text(athlete)}" if athlete else "without an athlete"
 
 
 NO_TERMINAL = "needs a terminal"
@@ -692,6 +723,7 @@ def _program_resume_point(
         raise LogError(
             f"Nothing to resume: {which} has no interrupted run in {log_path}. Run it without --resume."
         )
+    _refuse_a_live_session(point, plan, log_path)
     if point.circuit_sha256 != sha:
         raise LogError(
             f"Nothing to resume: {circuit.name} was edited since the interrupted run of {which}, so its sets "

@@ -9,6 +9,7 @@ the shortened plan's phase indexes back to the full timeline for `skip`/`back` r
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 from collections.abc import Iterable
@@ -20,9 +21,18 @@ from typing import TYPE_CHECKING
 from timer.replog.lines import SetKey, Status, set_key
 from timer.replog.reader import LoggedSession, latest_start, read_log, read_taps
 from timer.replog.records import Start
+from timer.text import clean_text
 
 if TYPE_CHECKING:
     from timer.plan import Phase, Plan
+
+
+class Anyone(enum.Enum):
+    ANYONE = "anyone"
+
+
+ANYONE = Anyone.ANYONE
+"""`find_resumable(athlete=ANYONE)`: a session of any athlete (`run --resume` always names one, or None)."""
 
 
 @dataclass(frozen=True)
@@ -66,11 +76,16 @@ class ResumePoint:
         done = self.sets_done if self.sets_done is not None else sum(all(f) for f in parts.values())
         cut = f", {self.sets_cut_short} cut short" if self.sets_cut_short else ""
         first = self.first_phase(plan)
-        when = f" of {self.started_at.astimezone():%a %d %b %H:%M}" if self.started_at else ""
+        # Whose session, and from when: a shared log holds several athletes' sessions of one circuit.
+        started = self.started_at
+        when = f" of {started.astimezone():%a %d %b %Y %H:%M}" if started else " of unknown date"
+        whose = f"{clean_text(self.athlete)}'s session" if self.athlete else "the session"
+        without = "" if self.athlete else " (no athlete)"
         if first is None:
-            return f"Every set of the session{when} is logged; there is nothing left to resume."
+            return f"Every set of {whose}{when}{without} is logged; there is nothing left to resume."
         return (
-            f"Resuming the session{when}: {done} of {total} sets done{cut}; next is round {first.round}, "
+            f"Resuming {whose}{when}{without}: {done} of {total} sets done{cut}; "
+            f"next is round {first.round}, "
             f'station {first.station} "{first.station_name}", set {first.set}.'
         )
 
@@ -80,12 +95,13 @@ def find_resumable(
     *,
     sha256: str | None = None,
     name: str | None = None,
-    athlete: str | None = None,
+    athlete: str | Anyone | None = ANYONE,
     program: tuple[str, int] | None = None,
 ) -> ResumePoint | None:
     """The latest session of a circuit if it was aborted or cut off; None when it was completed or absent.
 
-    Matches the circuit by its file's SHA-256 when given, else by name; `athlete` narrows a shared log.
+    Matches the circuit by its file's SHA-256 when given, else by name; `athlete` narrows a shared log to
+    one athlete's sessions (None: sessions logged without an athlete; ANYONE, the default: any).
     Only the latest session counts: once a later run of the circuit completed, an old abort is history.
     With one log and a SHA-256 or a program (`run --resume`) it reads from the end, only what it needs; a
     session whose `session_start` line is damaged is then not offered.
@@ -102,7 +118,7 @@ def find_resumable(
             same = (s.program, s.program_session) == program
         else:
             same = s.circuit_sha256 == sha256 if sha256 else s.circuit == name
-        return same and (athlete is None or s.athlete == athlete)
+        return same and (athlete is ANYONE or s.athlete == athlete)
 
     # What every start line of a wanted session holds, spelt as the writer spells it (names unescaped).
     needle = (

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from timer import __version__
 from timer.errors import LogError
 from timer.replog.lines import FORMAT_VERSION, SetKey, reason, set_key
+from timer.replog.lock import SessionLock
 from timer.replog.paths import _check_writable, check_writable
 from timer.text import printable_path
 
@@ -114,6 +115,8 @@ class SessionLog:
         self._start_record: dict[str, Any] | None = None
         self._open_set: tuple[Phase, float] | None = None  # the work phase under way, from `handle`
         self._lock = threading.Lock()  # the UI may write from a worker thread; records keep their order
+        self.session_lock: SessionLock | None = None
+        """Held from `start` to a written `end`: `run --resume` refuses a session whose writer is alive."""
 
     @property
     def failed(self) -> bool:
@@ -145,6 +148,12 @@ class SessionLog:
         }
         if plan.program is not None:  # a session of a program: which one, and where in the block
             fields.update(plan.program.log_fields())
+        if resume is not None:
+            self.session_id = resume.session
+        self.session_lock = SessionLock(self.path, self.session_id)
+        # False only if another process took it since `run --resume` checked: rare, and the lock is advisory,
+        # so the session goes on rather than stop an athlete mid-circuit.
+        self.session_lock.acquire()
         if resume is None:
             record = self._record("session_start", now, **fields)
             self._start_record = record
@@ -282,6 +291,8 @@ class SessionLog:
         )
         if ok:
             self.close()
+            if self.session_lock is not None:
+                self.session_lock.release()
         return ok
 
     def abort(
