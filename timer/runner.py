@@ -21,7 +21,16 @@ from timer.plan import Phase, Plan
 from timer.records import format_time
 from timer.replog.recorder import Recorder
 from timer.replog.resume import Resume
-from timer.session import REST_KINDS, CueDue, PhaseChanged, Session, SessionFinished, SetEnded, State
+from timer.session import (
+    REST_KINDS,
+    CueDue,
+    PhaseChanged,
+    Session,
+    SessionFinished,
+    SetEnded,
+    State,
+    Stopped,
+)
 from timer.tally import SetLine, Tally, under_way
 
 PHASE_WORDS = {
@@ -75,6 +84,8 @@ class SessionRunner:
         recorder: passes what happens on to the rep log (a `Recorder` without a log does nothing).
         metronome: start with the metronome on.
         resume: the interrupted session this one continues (its earlier sets count in the tally).
+        stop_gap_s: a gap this long between polls while running pauses the session (`timer.session.Stopped`);
+            None turns that off (tests that move a fake clock by minutes).
     """
 
     def __init__(
@@ -86,13 +97,14 @@ class SessionRunner:
         *,
         metronome: bool = False,
         resume: Resume | None = None,
+        stop_gap_s: float | None = None,
     ) -> None:
         self.plan = plan
         self.clock = clock
         self.player = player
         self.recorder = recorder
         self.resume = resume
-        self.session = Session(plan, metronome=metronome)
+        self.session = Session(plan, metronome=metronome, stop_gap_s=stop_gap_s)
         self.last_state: State | None = None
         """What the latest `poll` returned."""
         self.done = False
@@ -104,6 +116,8 @@ class SessionRunner:
         self._logged_reps: dict[int, int | None] = {}  # each set's reps as logged (None: not counted)
         self.cut: SetLine | None = None
         """The set under way when the session was stopped (the summary lists it as cut short)."""
+        self.stopped_s: float | None = None
+        """The pause came from a stopped process (seconds it did not run), until `p`."""
         self._told_sound: str | None = None
         self._sets_per_station = {row.station: row.sets for row in plan.station_rows}
 
@@ -137,6 +151,8 @@ class SessionRunner:
             elif isinstance(event, SessionFinished):
                 self._commit_offer(now)
                 self.done = True
+            elif isinstance(event, Stopped):
+                self.stopped_s = event.gap_s
             self.recorder.event(event, now)
         return state
 
@@ -233,6 +249,7 @@ class SessionRunner:
         now = self.clock()
         self.session.toggle_pause(now)
         self.paused_by_suspend = False
+        self.stopped_s = None
         self.recorder.pause(now, self.session.paused)
         return True
 
@@ -359,6 +376,8 @@ class SessionRunner:
             parts.append("log NOT saved (retrying)")
         if self.paused_by_suspend and state.status == "paused":
             parts.append("paused while suspended: p goes on")
+        if self.stopped_s is not None and state.status == "paused":
+            parts.append(f"paused: the timer did not run for {format_time(self.stopped_s)}; p goes on")
         if state.status == "paused" and state.paused_s >= 1:
             parts.append(f"paused {format_time(state.paused_s)}")
         return " · ".join(parts)

@@ -51,6 +51,8 @@ PAUSED_WAKE_S = 1.0
 """`wake_in` while paused: nothing moves, but a screen showing the pause's length can tick once a second."""
 MIN_WAKE_S = 0.001
 """`wake_in` is never less than this, so a UI waking a hair early does not spin."""
+STOP_GAP_S = 2.0
+"""With stop detection on, a gap this long between two calls while running means the process was stopped."""
 _EPS = 1e-6
 
 
@@ -114,7 +116,20 @@ class SessionFinished:
     """Time spent paused in the whole session."""
 
 
-Event = PhaseChanged | SetEnded | CueDue | SessionFinished | RestExtended
+@dataclass(frozen=True)
+class Stopped:
+    """The clock jumped while running (SIGSTOP, a suspended laptop or VM): the session paused at `t`.
+
+    It stays paused until `resume`, like Ctrl+Z; nothing that fell due in the gap happened.
+    """
+
+    t: float
+    """Session time the gap began (the last call before it)."""
+    gap_s: float
+    """How long the gap was."""
+
+
+Event = PhaseChanged | SetEnded | CueDue | SessionFinished | RestExtended | Stopped
 
 
 @dataclass(frozen=True)
@@ -162,11 +177,19 @@ class Session:
     `reps_for(i)`, `completed_sets`, `skips`, `pauses`, `finished_t`, `metronome`.
     """
 
-    def __init__(self, plan: Plan, *, metronome: bool = False) -> None:
+    def __init__(self, plan: Plan, *, metronome: bool = False, stop_gap_s: float | None = None) -> None:
+        """`stop_gap_s`: treat a gap this long between calls while running as a stop (None: never).
+
+        The UI asks at least once a second while running, so a longer gap is not a late poll but a process
+        that did not run (SIGSTOP/SIGCONT, a suspended laptop or VM): counting it as running time jumped the
+        timer forward, logged a set long after it ended and credited keys pressed meanwhile to the next set.
+        Tests that move a fake clock by minutes leave it off.
+        """
         if not plan.phases:
             raise ValueError("a session needs a plan with at least one phase")
         self.plan = plan
         self.metronome = metronome
+        self.stop_gap_s = stop_gap_s
         self.status: Status = "ready"
         self.finished_t: float | None = None
         """Session time the last phase ended (or was skipped), once finished."""
@@ -181,6 +204,7 @@ class Session:
         self._paused_total = 0.0
         self._pause_began: float | None = None
         self._pause_t = 0.0
+        self._pause_reason = "key"
         self._phase_start_a = 0.0  # running time at which the current phase began
         self._phase_start_t = 0.0  # session time at which the current phase began
         self._cues: list[Cue] = []  # current phase's cues not yet played, by time
@@ -268,14 +292,14 @@ class Session:
         now = self._advance(now)
         if self.status == "running":
             self.status = "paused"
-            self._pause_began, self._pause_t = now, self._t(now)
+            self._pause_began, self._pause_t, self._pause_reason = now, self._t(now), "key"
 
     def resume(self, now: float) -> None:
         now = self._advance(now)
         if self.status == "paused" and self._pause_began is not None:
             seconds = now - self._pause_began
             self._paused_total += seconds
-            self.pauses.append(Pause(self.phase, self._pause_t, seconds))
+            self.pauses.append(Pause(self.phase, self._pause_t, seconds, self._pause_reason))
             self._pause_began = None
             self.status = "running"
 
@@ -388,8 +412,15 @@ class Session:
     def _advance(self, now: float) -> float:
         """Bring the machine up to `now`: play due cues, cross every phase end passed. Returns `now` used."""
         now = max(now, self._last_now)
-        self._last_now = now
+        began, self._last_now = self._last_now, now
         if self.status != "running":
+            return now
+        if self.stop_gap_s is not None and now - began > self.stop_gap_s:
+            # The previous call brought the machine up to `began`: pause there, and let nothing of the gap
+            # count (no phase ends, no cues, no taps credited to a later set).
+            self.status = "paused"
+            self._pause_began, self._pause_t, self._pause_reason = began, self._t(began), "stopped"
+            self._events.append(Stopped(self._t(began), now - began))
             return now
         a = self._running(now)
         while self.status == "running":
@@ -456,7 +487,8 @@ class Session:
         self._cues = []
         if self._pause_began is not None:  # skipped the last phase while paused
             self._paused_total += self._last_now - self._pause_began
-            self.pauses.append(Pause(self.phase, self._pause_t, self._last_now - self._pause_began))
+            seconds = self._last_now - self._pause_began
+            self.pauses.append(Pause(self.phase, self._pause_t, seconds, self._pause_reason))
             self._pause_began = None
         self._events.append(SessionFinished(t, round(self._paused_total, 3)))
 
@@ -497,3 +529,5 @@ class Pause:
     t: float
     """Session time the pause began."""
     seconds: float
+    reason: str = "key"
+    """`key` (p, Ctrl+Z) or `stopped` (the process did not run: see `Stopped`)."""

@@ -256,6 +256,12 @@ class SessionLog:
     def pause(self, now: float) -> bool:
         return self._emit(self._record("pause", now))
 
+    def stopped(self, session_t: float, gap_s: float) -> bool:
+        """Write `pause` with `reason: "stopped"`: the process did not run for `gap_s` seconds from session
+        time `session_t` (SIGSTOP, a suspended laptop), and the session paused where the gap began."""
+        record = self._record("pause", self.clock_start + session_t, reason="stopped", gap_s=round(gap_s, 3))
+        return self._emit(record)
+
     def resume(self, now: float) -> bool:
         """The end of a pause (not to be confused with `start(..., resume=...)`)."""
         return self._emit(self._record("resume", now))
@@ -330,8 +336,10 @@ class SessionLog:
 
     def handle(self, event: object, now: float) -> bool:
         """Log an engine event from `Session.state(now).events`; events the log does not need are ignored."""
-        from timer.session import PhaseChanged, RestExtended, SessionFinished, SetEnded
+        from timer.session import PhaseChanged, RestExtended, SessionFinished, SetEnded, Stopped
 
+        if isinstance(event, Stopped):
+            return self.stopped(event.t, event.gap_s)
         if isinstance(event, PhaseChanged):  # remember the work set under way, for `abort`
             self._open_set = (event.phase, event.t) if event.phase.is_work else None
         if isinstance(event, SetEnded):

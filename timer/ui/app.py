@@ -21,6 +21,7 @@ from timer.plan import Plan
 from timer.replog import ResumePoint
 from timer.replog.recorder import RepLog, rescue_unsaved
 from timer.replog.resume import prepare_resume
+from timer.session import STOP_GAP_S
 from timer.ui import signals
 from timer.ui.context import RunContext
 from timer.ui.driver import driver_class
@@ -192,6 +193,7 @@ def make_app(
     resume: ResumePoint | None = None,
     ascii: bool = False,
     colours: ColourMode = "truecolor",
+    detect_stops: bool | None = None,
 ) -> CircuitApp:
     """Build the app. `plan` None opens the picker; otherwise the overview of that plan.
 
@@ -211,7 +213,12 @@ def make_app(
         colours: `truecolor`, `16` (named ANSI colours) or `none` (NO_COLOR: inverse video).
         resume: an interrupted session of `plan` to continue (from `timer.replog.find_resumable`); the
             overview says where it resumes, and the log keeps the same session id.
+        detect_stops: pause the session when the process did not run for STOP_GAP_S (SIGSTOP, a suspended
+            laptop). None: on with the real clock, off with an injected one (tests move a fake clock by
+            minutes on purpose; the tests of this behaviour turn it on).
     """
+    if detect_stops is None:
+        detect_stops = clock is None
     ctx = RunContext(
         clock=clock or monotonic,
         player=player if player is not None else NullPlayer(),
@@ -224,6 +231,7 @@ def make_app(
         resume=resume,
         ascii=ascii,
         colours=colours,
+        stop_gap_s=STOP_GAP_S if detect_stops else None,
     )
     app = CircuitApp(plan, ctx, cwd=cwd)
     if player is None and sound:

@@ -35,6 +35,8 @@ class RunContext:
     """How the phase colours are given: truecolour, 16 named colours, or none (NO_COLOR)."""
     resume: ResumePoint | None = None
     """`run --resume`: the interrupted session to continue (the overview says where)."""
+    stop_gap_s: float | None = None
+    """Pause a session when the process did not run this long (`timer.session.Stopped`); None: off."""
     recorder: Recorder | None = None
     """The latest session's recorder (set by the run screen): the summary and the
     signal handlers use it to save records the log could not take."""

@@ -78,7 +78,13 @@ class RunScreen(Screen[None]):
         self.recorder = Recorder(ctx.log, ctx.log_path, resume)
         ctx.recorder = self.recorder
         self.runner = SessionRunner(
-            self.plan, ctx.clock, ctx.player, self.recorder, metronome=ctx.metronome, resume=resume
+            self.plan,
+            ctx.clock,
+            ctx.player,
+            self.recorder,
+            metronome=ctx.metronome,
+            resume=resume,
+            stop_gap_s=ctx.stop_gap_s,
         )
         self._wake: Timer | None = None
         self._unflash: Timer | None = None
