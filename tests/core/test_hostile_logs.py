@@ -624,7 +624,7 @@ def test_dates_no_session_has_are_unknown(tmp_path: Path, plan: Plan, at: str, m
         assert len(list(csv.reader(io.StringIO(out.getvalue())))) == 3
         point = find_resumable(path, name=plan.name)
         assert point is not None and point.started_at is None
-        assert point.describe(plan).startswith("Resuming the session: 1 of")
+        assert point.describe(plan).startswith("Resuming Ann's session of unknown date: 1 of")
     finally:
         monkeypatch.undo()
         time.tzset()
