@@ -71,3 +71,45 @@ def clip(text: str, cells: int) -> str:
 def fit(text: str, width: int) -> str:
     """`text` (control characters removed) in exactly `width` cells: padded, or cut with a final `…`."""
     return fit_width(text.translate(_CONTROL), width)
+
+
+_ASCII = {
+    **dict.fromkeys("█▀▄▌▐■", "#"),
+    **dict.fromkeys("━─═╌┄", "-"),
+    **dict.fromkeys("│┃▏║", "|"),
+    **dict.fromkeys("┌┐└┘├┤┬┴┼╭╮╯╰", "+"),
+    **dict.fromkeys("\u2014\u2013\u2212\u2010", "-"),  # dashes and the minus sign
+    **dict.fromkeys("▁▂▃▅▆▇", "_"),  # sparklines (▄ is a pixel of the large digits: #)
+    "·": ".",
+    "…": ".",
+    "×": "x",
+    "⏎": "<",
+    "✓": "v",
+    "\u2018": "'",  # curly quotes
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\ufffd": "?",
+}
+"""What the app's own drawing characters become on an ASCII terminal (one cell each, as they were)."""
+
+
+def to_ascii(text: str) -> str:
+    """`text` in ASCII only, each character in as many cells as it took: a terminal whose locale is not UTF-8.
+
+    Drawing characters get a look-alike (`█` → `#`, `━` → `-`, `·` → `.`), accented letters lose the accent
+    (`é` → `e`), anything else becomes `?` (`??` for a wide character), so the layout does not move.
+    """
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        cells = cell_len(ch)
+        if cells == 0:
+            continue  # combining marks and zero-width characters take no cell
+        plain = _ASCII.get(ch) or unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+        out.append(plain[:1] if cells == 1 and plain else "?" * cells)
+    return "".join(out)

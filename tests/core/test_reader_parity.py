@@ -280,7 +280,10 @@ def test_resume_of_a_program_session_from_the_end(tmp_path: Path, plan: Plan, se
         for line in written.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             if record["type"] == "session_start":
-                record |= {"program": rng.choice(["Blöck A", "Block B"]), "program_session": rng.randint(1, 3)}
+                record |= {
+                    "program": rng.choice(["Blöck A", "Block B"]),
+                    "program_session": rng.randint(1, 3),
+                }
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     for name in ("Blöck A", "Block B"):
         for number in (1, 2, 3):

@@ -49,3 +49,16 @@ def test_a_dumb_terminal_is_refused_with_the_way_out() -> None:
         refusal(detect({"TERM": "xterm"}), is_tty=False)
         == "circuit-timer needs a terminal (use --plain for a line mode)"
     )
+
+
+def test_to_ascii_keeps_every_cell() -> None:
+    from rich.cells import cell_len
+
+    from timer.text import to_ascii
+
+    drawn = "█▀▄ ━─ · … × ⏎ ✓ é 深蹲 🏃 ▏ — Ü"
+    ascii = to_ascii(drawn)
+    assert ascii.isascii()
+    assert cell_len(ascii) == cell_len(drawn)  # nothing on the screen moves
+    assert ascii == "### -- . . x < v e ???? ?? | - U"
+    assert to_ascii("Round 1/2") == "Round 1/2"

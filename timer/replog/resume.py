@@ -121,9 +121,7 @@ def find_resumable(
         return same and (athlete is ANYONE or s.athlete == athlete)
 
     # What every start line of a wanted session holds, spelt as the writer spells it (names unescaped).
-    needle = (
-        json.dumps(program[0], ensure_ascii=False) if program else json.dumps(sha256) if sha256 else None
-    )
+    needle = json.dumps(program[0], ensure_ascii=False) if program else json.dumps(sha256) if sha256 else None
     if needle and len(paths) == 1:
         # One log, as `run --resume` has: read it from the end, and only the lines of the session found
         # (start-up must not grow with the log). The latest start line of the circuit is its latest session.

@@ -6,12 +6,14 @@ they ask. Screens coordinate; widgets display.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from timer.audio import NullPlayer, Player
@@ -23,6 +25,7 @@ from timer.replog.recorder import RepLog, rescue_unsaved
 from timer.replog.resume import prepare_resume
 from timer.session import STOP_GAP_S
 from timer.ui import signals
+from timer.ui.ascii import AsciiFilter
 from timer.ui.context import RunContext
 from timer.ui.driver import driver_class
 from timer.ui.messages import CircuitChosen, OpenHistory, SessionDone, StartSession
@@ -53,10 +56,16 @@ class CircuitApp(App[int]):
         # On a 16-colour terminal (and with NO_COLOR) colours are named ANSI colours, passed through as
         # such: the terminal's theme decides them, and timer/palette.py chose them for that.
         self.ctx = ctx  # before Textual's __init__: it reads the style sheet's variables
+        self._ascii_filter = AsciiFilter()
         named = ctx.colours != "truecolor"
         super().__init__(driver_class=driver_class(), ansi_color=True if named else None)
         self.plan = plan
         self.cwd = cwd
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, plus ASCII-only output when the locale is not UTF-8 (`timer.ui.ascii`)."""
+        filters = super().get_line_filters()
+        return [*filters, self._ascii_filter] if self.ctx.ascii else filters
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual's variables plus the phase colours for this terminal (`$work-band`, ...)."""
