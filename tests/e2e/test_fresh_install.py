@@ -107,7 +107,9 @@ def test_audio_extra_installs_without_a_compiler_and_plays_a_cue(tmp_path: Path)
         term.wait_for(lambda s: "sound: miniaudio" in s, "the status bar naming the player", 30)
         # The demo's get-ready is 10 s: "count" at 7, 8 and 9 s, after the start-up probe.
         files = recording_files(app_out, 2, timeout=30)
-        term.keys("q", "y")
+        term.keys("q", "y")  # stop the session: the summary of what was done, then q leaves
+        term.wait_for(lambda s: "Summary" in s, "the summary after stopping", 30)
+        term.keys("q")
         assert term.exit_code() == 0
     finally:
         term.kill()
