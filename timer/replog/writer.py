@@ -14,6 +14,7 @@ No Textual here.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import secrets
@@ -109,6 +110,11 @@ class SessionLog:
         self._sync = sync
         self._fd: int | None = None
         self._checked = False
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the log file first opened
+        self.orphaned = False
+        """The log file was deleted, replaced or unmounted: nothing more goes to that path this session;
+        every record of the session waits in `pending` for the rescue file."""
+        self._sent: list[dict[str, Any]] = []  # this session's records on disk, for a rescue if orphaned
         self._offset = 0.0  # a resumed session's time keeps counting from where it stopped
         self._reps: dict[SetKey, int | None] = {}
         self._finished: set[SetKey] = set()  # sets ended by time or skip: an abort never replaces them
@@ -383,6 +389,17 @@ class SessionLog:
         `history --log main --log other` merges the two (same session id).
         """
         target = Path(path)
+        existed = os.path.lexists(target)
+        try:
+            self._save_to(target)
+        except LogError:
+            # A rescue that failed leaves nothing behind: the checks create the file to test it.
+            with contextlib.suppress(OSError):
+                if not existed and target.stat().st_size == 0:
+                    target.unlink()
+            raise
+
+    def _save_to(self, target: Path) -> None:
         _check_writable(target, False, "choose another file")
         with self._lock:
             records = list(self.pending)
@@ -447,12 +464,25 @@ class SessionLog:
         """
         if not self.pending:
             return True
+        if self.orphaned:
+            return False
         try:
             if self._fd is None:
                 self._fd = self._open()
+            self._check_identity(self._fd)
             _append(self._fd, b"".join(map(encode, self.pending)), self._sync)
+        except _Orphaned:
+            self.close()
+            self.orphaned = True
+            # What went to the vanished file is gone from the path: the rescue file gets the whole session.
+            self.pending[:0] = self._sent
+            self._sent = []
+            where = printable_path(self.path)
+            self.last_error = f"{LOG_MOVED} ({where}). Every record of this session is kept."
+            return False
         except (OSError, LogError) as error:
             self.close()  # reopen next time, which also starts a new line after any torn bytes
+            self._checked = False  # and re-runs the checks made before the session
             self.last_error = (
                 str(error)
                 if isinstance(error, LogError)
@@ -462,20 +492,52 @@ class SessionLog:
             )
             return False
         self.written += len(self.pending)
+        self._sent.extend(self.pending)
         self.pending.clear()
         return True
+
+    def _check_identity(self, fd: int) -> None:
+        """Raise _Orphaned unless the open file is still the file at the path (same device and inode, still
+        linked): a deleted folder, a file replaced or swapped for a symlink, an unmounted disk."""
+        opened = os.fstat(fd)
+        if self._identity is None:
+            self._identity = (opened.st_dev, opened.st_ino)
+        try:
+            there = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            raise _Orphaned from None
+        same = (there.st_dev, there.st_ino) == self._identity == (opened.st_dev, opened.st_ino)
+        if not same or opened.st_nlink == 0:
+            raise _Orphaned
 
     def _open(self) -> int:
         if not self._checked:
             check_writable(self.path)  # never append to another program's file or a newer-format log
             self._checked = True
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        # Never through a symlink swapped in for the log (O_NOFOLLOW); `_check_identity` then compares the
+        # file opened with the one the session began with.
+        flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
         try:
+            fd = os.open(self.path, flags | (os.O_CREAT if self._identity is None else 0), 0o644)
+        except OSError as error:
+            if self._identity is not None and error.errno in (errno.ELOOP, errno.ENOENT):
+                raise _Orphaned from None  # a symlink now, or gone
+            raise
+        try:
+            self._check_identity(fd)
             _start_new_line(fd, self._sync)
-        except OSError:
+        except (OSError, _Orphaned):
             os.close(fd)
             raise
         return fd
+
+
+class _Orphaned(Exception):
+    """The log at the path is no longer the file this session writes to."""
+
+
+LOG_MOVED = "log moved or deleted — records kept, will ask where to save"
+"""The warning when the log vanished mid-session (the summary then offers the rescue file)."""
 
 
 def _start_new_line(fd: int, sync: bool) -> None:
