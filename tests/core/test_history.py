@@ -497,6 +497,22 @@ def test_the_weekly_table_adds_up_each_athletes_week(
     assert weekly[4].split()[-2:] == ["-", "1"]  # Ben gave no RPE: no load, one session without
 
 
+def test_the_weekly_table_shows_the_latest_twelve_weeks_unless_all(
+    tmp_path: Path, demo: Plan, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "log.jsonl"
+    for week in range(14):  # one session a week, 14 weeks from Sat 1 March 2025
+        log_session(path, demo, day=7 * week)
+    assert history.command(args(path)) == 0
+    weekly = capsys.readouterr().out.split("\n\n")[1].splitlines()
+    assert weekly[0].endswith(": the latest 12 of 14 weeks (--all shows every one)")
+    assert [line.split()[1] for line in weekly[2:]] == [f"2025-W{n:02d}" for n in range(11, 23)]
+    assert history.command(args(path, all=True)) == 0
+    weekly = capsys.readouterr().out.split("\n\n")[1].splitlines()
+    assert weekly[0] == "Per week (sRPE = session RPE × minutes, Foster):"
+    assert len(weekly[2:]) == 14
+
+
 def test_a_squad_mixing_kg_and_lb_sees_volume_in_one_unit(
     tmp_path: Path, demo: Plan, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,7 +13,15 @@ from pathlib import Path
 
 from timer.errors import LogError
 from timer.history.csv_export import export_csv
-from timer.history.report import TABLE_LIMIT, plural, sessions_table, trends, volume_unit, weekly_table
+from timer.history.report import (
+    TABLE_LIMIT,
+    WEEKS_LIMIT,
+    plural,
+    sessions_table,
+    trends,
+    volume_unit,
+    weekly_table,
+)
 from timer.replog import LoggedSession, default_log_path, read_log
 from timer.text import clean_text, printable_path
 
@@ -62,7 +70,7 @@ def command(args: argparse.Namespace) -> int:
             print(f"Wrote {plural(rows, 'set')} from {plural(len(chosen), 'session')} to {where}")
         return 0
     print(sessions_table(chosen, limit=None if args.all else TABLE_LIMIT, unit=unit))
-    week_text = weekly_table(chosen, unit=unit)
+    week_text = weekly_table(chosen, unit=unit, limit=None if args.all else WEEKS_LIMIT)
     if week_text:
         print()
         print(week_text)

@@ -5,13 +5,15 @@ for the summary's comparison. No Textual here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from timer.records import format_time, format_volume, round_volume
 from timer.replog import LoggedSession, SetKey
 from timer.text import clean_text, fit_width, text_width
 
 TABLE_LIMIT = 20
+WEEKS_LIMIT = 12
+"""Calendar weeks the weekly table shows without --all."""
 SPARK_WIDTH = 20
 SPARKS = "▁▂▃▄▅▆▇█"
 NOT_COUNTED = "—"
@@ -78,18 +80,30 @@ def volume_unit(sessions: Sequence[LoggedSession], wanted: str | None = None) ->
     return "kg" if len(units) > 1 else None
 
 
-def weekly_table(sessions: Sequence[LoggedSession], *, unit: str | None = None) -> str:
+def weekly_table(
+    sessions: Sequence[LoggedSession], *, unit: str | None = None, limit: int | None = WEEKS_LIMIT
+) -> str:
     """Per athlete and ISO week (Monday first, local time): sessions, sets done/planned, reps, volume and
-    sRPE load (the sum of the sessions' RPE × minutes; sessions without an RPE are counted apart)."""
-    weeks: dict[tuple[str, str], list[LoggedSession]] = {}
+    sRPE load (the sum of the sessions' RPE × minutes; sessions without an RPE are counted apart).
+
+    Only the latest `limit` calendar weeks (all if None), like the sessions table: a coach plans from the
+    last weeks, and years of a squad's logs would print thousands of rows (and count every set of them).
+    """
+    by_week: dict[tuple[str, date], list[LoggedSession]] = {}
+    names: dict[str | None, str] = {}  # a squad has a few athletes and thousands of sessions
     for s in sessions:
         if s.started_at is None:
             continue
         local = s.started_at.astimezone()
-        year, number, _ = local.isocalendar()
         monday = (local - timedelta(days=local.weekday())).date()
-        who = clean_text(s.athlete or "") or "-"
-        weeks.setdefault((who, f"{year}-W{number:02d} (from {monday:%d %b})"), []).append(s)
+        who = names.get(s.athlete)
+        if who is None:
+            who = names[s.athlete] = clean_text(s.athlete or "") or "-"
+        by_week.setdefault((who, monday), []).append(s)
+    mondays = sorted({monday for _, monday in by_week})
+    kept = set(mondays[-limit:]) if limit else set(mondays)
+    weeks_left_out = len(kept) < len(mondays)
+    weeks = {(who, _week_label(monday)): runs for (who, monday), runs in by_week.items() if monday in kept}
     if not weeks:
         return ""
     headers = ["Athlete", "Week", "Sessions", "Sets", "Cut short", "Reps", "Volume", "sRPE", "No RPE"]
@@ -116,8 +130,22 @@ def weekly_table(sessions: Sequence[LoggedSession], *, unit: str | None = None) 
             ]
         )
     return "\n".join(
-        ["Per week (sRPE = session RPE × minutes, Foster):", *_table(headers, rows, first_number=2)]
+        [
+            "Per week (sRPE = session RPE × minutes, Foster):"
+            + (
+                f" the latest {len(kept)} of {len(mondays)} weeks (--all shows every one)"
+                if weeks_left_out
+                else ""
+            ),
+            *_table(headers, rows, first_number=2),
+        ]
     )
+
+
+def _week_label(monday: date) -> str:
+    """`2025-W10 (from 03 Mar)`: the ISO week and its Monday."""
+    year, number, _ = monday.isocalendar()
+    return f"{year}-W{number:02d} (from {monday:%d %b})"
 
 
 def _local(when: datetime | None) -> str:

@@ -172,7 +172,8 @@ class LoggedSession:
             for key, s in self.sets.items()
         ]
         planned_parts = {key[:3]: s.parts for key, s in self.sets.items() if s.parts}
-        return SessionResult(group_sets(parts, planned_parts), self.planned_sets, self.status == "completed")
+        sets = group_sets(parts, planned_parts, in_order=True)
+        return SessionResult(sets, self.planned_sets, self.status == "completed")
 
     @property
     def volume(self) -> float:
