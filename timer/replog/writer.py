@@ -114,7 +114,7 @@ class SessionLog:
         self.orphaned = False
         """The log file was deleted, replaced or unmounted: nothing more goes to that path this session;
         every record of the session waits in `pending` for the rescue file."""
-        self._sent: list[dict[str, Any]] = []  # this session's records on disk, for a rescue if orphaned
+        self._first_offset: int | None = None  # where this session's lines begin in the file it opened
         self._offset = 0.0  # a resumed session's time keeps counting from where it stopped
         self._reps: dict[SetKey, int | None] = {}
         self._finished: set[SetKey] = set()  # sets ended by time or skip: an abort never replaces them
@@ -472,11 +472,12 @@ class SessionLog:
             self._check_identity(self._fd)
             _append(self._fd, b"".join(map(encode, self.pending)), self._sync)
         except _Orphaned:
+            # What went to the vanished file is gone from the path: the rescue file gets the whole session,
+            # read back from the file still open (a deleted file lives on while open; not kept in memory,
+            # so a long session stays small).
+            self.pending[:0] = self._read_back()
             self.close()
             self.orphaned = True
-            # What went to the vanished file is gone from the path: the rescue file gets the whole session.
-            self.pending[:0] = self._sent
-            self._sent = []
             where = printable_path(self.path)
             self.last_error = f"{LOG_MOVED} ({where}). Every record of this session is kept."
             return False
@@ -492,9 +493,27 @@ class SessionLog:
             )
             return False
         self.written += len(self.pending)
-        self._sent.extend(self.pending)
         self.pending.clear()
         return True
+
+    def _read_back(self) -> list[dict[str, Any]]:
+        """This session's records already written to the open (now orphaned) file; [] if unreadable."""
+        if self._fd is None or self._first_offset is None:
+            return []
+        try:
+            size = os.fstat(self._fd).st_size
+            data = os.pread(self._fd, max(0, size - self._first_offset), self._first_offset)
+        except OSError:  # an unmounted disk: those records are gone with it
+            return []
+        records = []
+        for line in data.split(b"\n"):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("session") == self.session_id:
+                records.append(record)
+        return records
 
     def _check_identity(self, fd: int) -> None:
         """Raise _Orphaned unless the open file is still the file at the path (same device and inode, still
@@ -526,6 +545,8 @@ class SessionLog:
         try:
             self._check_identity(fd)
             _start_new_line(fd, self._sync)
+            if self._first_offset is None:
+                self._first_offset = os.fstat(fd).st_size
         except (OSError, _Orphaned):
             os.close(fd)
             raise
