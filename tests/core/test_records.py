@@ -108,6 +108,12 @@ class Run:
         self.tally = self.runner.tally(self.runner.stop())
 
 
+@pytest.fixture
+def run(log_path: Path) -> Run:
+    """A session on PLAN under way at 0 s, its log at `log_path`."""
+    return Run(log_path)
+
+
 def records_of(path: Path, kind: str) -> list[dict[str, Any]]:
     return [r for r in map(json.loads, path.read_text().splitlines()) if r["type"] == kind]
 
@@ -115,15 +121,15 @@ def records_of(path: Path, kind: str) -> list[dict[str, Any]]:
 # --- counted or not ----------------------------------------------------------------------------------------
 
 
-def test_an_untouched_run_logs_no_invented_reps_anywhere(tmp_path: Path) -> None:
-    path = tmp_path / "log.jsonl"
-    run = Run(path)
+def test_an_untouched_run_logs_no_invented_reps_anywhere(run: Run, log_path: Path) -> None:
     run.finish()
-    sets = records_of(path, "set")
+    sets = records_of(log_path, "set")
     assert len(sets) == 4 and all(s["reps"] is None and s["counted"] is False for s in sets)
-    assert records_of(path, "set_update") == [] and records_of(path, "session_end")[0]["total_reps"] == 0
+    assert (
+        records_of(log_path, "set_update") == [] and records_of(log_path, "session_end")[0]["total_reps"] == 0
+    )
     assert sets[0]["target_reps"] == 12  # the target is there, as a target only
-    (session,), _ = read_log(path)
+    (session,), _ = read_log(log_path)
     result = session.result()
     assert (result.done, result.not_counted, result.reps) == (3, 3, 0)
     assert run.tally is not None and all(line.reps is None for line in run.tally.sets)
@@ -132,14 +138,12 @@ def test_an_untouched_run_logs_no_invented_reps_anywhere(tmp_path: Path) -> None
     assert _table_cell(sessions_table([session]), "Not counted") == "3"
 
 
-def test_a_tap_then_an_undo_to_zero_is_a_count_of_zero(tmp_path: Path) -> None:
-    path = tmp_path / "log.jsonl"
-    run = Run(path)
+def test_a_tap_then_an_undo_to_zero_is_a_count_of_zero(run: Run, log_path: Path) -> None:
     run.at(15)
     run.tap()
     run.undo()
     run.at(56)
-    first = records_of(path, "set")[0]
+    first = records_of(log_path, "set")[0]
     assert (first["reps"], first["counted"]) == (0, True)
 
 
@@ -156,9 +160,7 @@ def test_a_typed_count_makes_a_set_counted(tmp_path: Path) -> None:
 # --- time that tells the truth ---------------------------------------------------------------------------
 
 
-def test_paused_time_is_not_set_time_and_taps_while_paused_are_ignored(tmp_path: Path) -> None:
-    path = tmp_path / "log.jsonl"
-    run = Run(path)
+def test_paused_time_is_not_set_time_and_taps_while_paused_are_ignored(run: Run, log_path: Path) -> None:
     run.at(20)
     run.tap(3)
     run.pause()
@@ -167,47 +169,41 @@ def test_paused_time_is_not_set_time_and_taps_while_paused_are_ignored(tmp_path:
     run.at(43)
     run.pause()  # 23 s paused, 10 s into A
     run.at(78.5)  # A ends at 10 + 45 + 23
-    first = records_of(path, "set")[0]
+    first = records_of(log_path, "set")[0]
     assert (first["started_t"], first["ended_t"]) == (10.0, 78.0)
     assert (first["active_s"], first["paused_s"], first["reps"]) == (45.0, 23.0, 3)
-    assert len(records_of(path, "rep")) == 3
+    assert len(records_of(log_path, "rep")) == 3
 
 
-def test_a_set_skipped_while_paused_counts_only_its_running_time(tmp_path: Path) -> None:
-    path = tmp_path / "log.jsonl"
-    run = Run(path)
+def test_a_set_skipped_while_paused_counts_only_its_running_time(run: Run, log_path: Path) -> None:
     run.at(20)
     run.pause()
     run.at(50)
     run.skip()
-    first = records_of(path, "set")[0]
+    first = records_of(log_path, "set")[0]
     assert (first["active_s"], first["paused_s"], first["ended_by"]) == (10.0, 30.0, "skip")
 
 
-def test_quitting_mid_set_logs_active_time_without_the_pause(tmp_path: Path) -> None:
-    path = tmp_path / "log.jsonl"
-    run = Run(path)
+def test_quitting_mid_set_logs_active_time_without_the_pause(run: Run, log_path: Path) -> None:
     run.at(20)
     run.tap(2)
     run.pause()
     run.at(35)
     run.quit()
-    cut = records_of(path, "set")[0]
+    cut = records_of(log_path, "set")[0]
     assert (cut["ended_by"], cut["reps"], cut["active_s"], cut["paused_s"]) == ("abort", 2, 10.0, 15.0)
-    assert records_of(path, "session_end")[0]["paused_s"] == 15.0
+    assert records_of(log_path, "session_end")[0]["paused_s"] == 15.0
 
 
-def test_plus_15_s_is_logged_with_the_rests_new_length(tmp_path: Path) -> None:
-    path = tmp_path / "log.jsonl"
-    run = Run(path)
+def test_plus_15_s_is_logged_with_the_rests_new_length(run: Run, log_path: Path) -> None:
     run.at(60)  # in the rest after A
     assert run.session.extend_rest(run.clock(), 15)
     events = run.session.state(run.clock()).events
     assert [type(e) for e in events] == [RestExtended]
     run.recorder.event(events[0], run.clock())
-    (extend,) = records_of(path, "extend")
+    (extend,) = records_of(log_path, "extend")
     assert (extend["kind"], extend["seconds"], extend["duration_s"]) == ("rest", 15, 30.0)
-    (session,), problems = read_log(path)
+    (session,), problems = read_log(log_path)
     assert session.extends == 1 and problems == []
 
 
@@ -225,14 +221,12 @@ def test_the_pace_chart_counts_back_an_undo() -> None:
 # --- session RPE -------------------------------------------------------------------------------------------
 
 
-def test_session_rpe_is_logged_after_the_end_and_read_back(tmp_path: Path) -> None:
-    path = tmp_path / "log.jsonl"
-    run = Run(path)
+def test_session_rpe_is_logged_after_the_end_and_read_back(run: Run, log_path: Path) -> None:
     run.finish()
     assert run.log.session_rpe(run.clock(), 7, 30.0)
-    (rpe,) = records_of(path, "session_rpe")
+    (rpe,) = records_of(log_path, "session_rpe")
     assert (rpe["rpe"], rpe["minutes"], rpe["load"]) == (7, 30.0, 210)
-    (session,), problems = read_log(path)
+    (session,), problems = read_log(log_path)
     assert (session.rpe, session.rpe_load, session.status, problems) == (7, 210, "completed", [])
 
 

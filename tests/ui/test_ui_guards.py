@@ -4,15 +4,18 @@ exit, non-circuit TOML files in the picker, the optional voice worker, and the `
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.conftest import Disk, LoggedApp
+from tests.conftest import LoggedApp
 from tests.ui.test_ui import SHORT
-from tests.ui.test_ui_log import records, run_to, taps_on_a_full_disk
-from tests.ui.uihelp import in_session, screen_text, started
+from tests.ui.test_ui_log import records, run_to, session_on_a_full_disk
+from tests.ui.uihelp import in_session, keys, screen_text, started
 from timer import voice
 from timer.audio import BellPlayer, NullPlayer, RecordingPlayer
 from timer.clock import FakeClock
@@ -25,13 +28,14 @@ from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
 
 
-async def summary_with_unsaved_records(pilot, clock: FakeClock, disk: Disk) -> SummaryScreen:
+@asynccontextmanager
+async def summary_with_unsaved_records(logged_app: LoggedApp) -> AsyncIterator[tuple[Pilot, SummaryScreen]]:
     """Run the session with the log's disk full from 6 s on: the summary offers to save 2 taps elsewhere."""
-    await taps_on_a_full_disk(pilot, clock, disk, 2)
-    await run_to(pilot, clock, 120)
-    summary = pilot.app.screen
-    assert isinstance(summary, SummaryScreen) and summary.query_one("#rescue-path", Input)
-    return summary
+    async with session_on_a_full_disk(logged_app, 2) as pilot:
+        await run_to(pilot, logged_app[1], 120)
+        summary = pilot.app.screen
+        assert isinstance(summary, SummaryScreen) and summary.query_one("#rescue-path", Input)
+        yield pilot, summary
 
 
 # --- Ctrl+C with the help on top of the summary --------------------------------------------------------
@@ -40,22 +44,17 @@ async def summary_with_unsaved_records(pilot, clock: FakeClock, disk: Disk) -> S
 async def test_ctrl_c_over_the_help_at_the_summary_asks_before_losing_records(
     logged_app: LoggedApp,
 ) -> None:
-    app, clock, disk = logged_app
-    async with in_session(app) as pilot:
-        summary = await summary_with_unsaved_records(pilot, clock, disk)
-        await pilot.press("escape", "question_mark")  # leave the path field, open the help
-        await pilot.pause()
+    app = logged_app[0]
+    async with summary_with_unsaved_records(logged_app) as (pilot, summary):
+        await keys(pilot, "escape", "question_mark")  # leave the path field, open the help
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("ctrl+c")
-        await pilot.pause()
+        await keys(pilot, "ctrl+c")
         assert app.is_running
         assert isinstance(app.screen, ConfirmQuit) and "Quit without saving?" in screen_text(app)
         assert not any(isinstance(s, HelpScreen) for s in app.screen_stack)
-        await pilot.press("ctrl+c")  # not an answer: the records would be lost
-        await pilot.pause()
+        await keys(pilot, "ctrl+c")  # not an answer: the records would be lost
         assert isinstance(app.screen, ConfirmQuit)
-        await pilot.press("n")
-        await pilot.pause()
+        await keys(pilot, "n")
         assert app.screen is summary and app.is_running
         assert not default_rescue_path().exists()
     # The test then ends the app without an answer: the safety net saves the records rather than lose them.
@@ -65,9 +64,8 @@ async def test_ctrl_c_over_the_help_at_the_summary_asks_before_losing_records(
 async def test_any_exit_with_unsaved_records_saves_them_to_the_rescue_file(
     logged_app: LoggedApp,
 ) -> None:
-    app, clock, disk = logged_app
-    async with in_session(app) as pilot:
-        await summary_with_unsaved_records(pilot, clock, disk)
+    app = logged_app[0]
+    async with summary_with_unsaved_records(logged_app) as (pilot, _):
         app.exit(0)  # any way out that does not ask (app.quit, a crash in a handler...)
         await pilot.pause()
     saved = records(default_rescue_path())
@@ -79,11 +77,9 @@ async def test_any_exit_with_unsaved_records_saves_them_to_the_rescue_file(
 async def test_quit_anyway_at_the_summary_writes_no_rescue_file(
     logged_app: LoggedApp,
 ) -> None:
-    app, clock, disk = logged_app
-    async with in_session(app) as pilot:
-        await summary_with_unsaved_records(pilot, clock, disk)
-        await pilot.press("escape", "q", "y")
-        await pilot.pause()
+    app = logged_app[0]
+    async with summary_with_unsaved_records(logged_app) as (pilot, _):
+        await keys(pilot, "escape", "q", "y")
         assert not app.is_running
     assert not default_rescue_path().exists()
 
@@ -91,9 +87,8 @@ async def test_quit_anyway_at_the_summary_writes_no_rescue_file(
 async def test_a_session_ended_by_an_unasked_exit_is_rescued_too(
     logged_app: LoggedApp,
 ) -> None:
-    app, clock, disk = logged_app
-    async with in_session(app) as pilot:
-        await taps_on_a_full_disk(pilot, clock, disk, 3)
+    app = logged_app[0]
+    async with session_on_a_full_disk(logged_app, 3) as pilot:
         app.exit(0)
         await pilot.pause()
     saved = records(default_rescue_path())
@@ -152,8 +147,7 @@ async def test_a_failing_voice_render_is_told_once_and_the_session_goes_on(
         assert len(said) == 1 and "speech tool exploded" in said[0]
         clock.advance(10)
         app.sync()
-        await pilot.press("space")
-        await pilot.pause()
+        await keys(pilot, "space")
         assert app.screen.session.reps_for(1) == 1
 
 

@@ -8,11 +8,14 @@ log file only (the rescue file is on another "disk").
 from __future__ import annotations
 
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from tests.conftest import Disk, LoggedApp, circuit_text
@@ -30,7 +33,7 @@ from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.field import Field
 from timer.ui.widgets.line import Line
 
-from .uihelp import in_session, screen_text, started
+from .uihelp import in_session, keys, screen_text, started
 
 # 0 prepare 0-5 · 1 Squat 5-35 · 2 rest 35-45 · 3 Squat 45-75 · 4 rest 75-85 · 5 Step-ups 85-115
 CIRCUIT = circuit_text("log-screens")
@@ -73,6 +76,15 @@ async def taps_on_a_full_disk(pilot, clock: FakeClock, disk: Disk, taps: int) ->
     await run_to(pilot, clock, 6)
     disk.full = True
     await tap(pilot, taps)
+
+
+@asynccontextmanager
+async def session_on_a_full_disk(logged_app: LoggedApp, taps: int) -> AsyncIterator[Pilot]:
+    """The session under way with `taps` reps tapped after the log's disk filled up (see taps_on_a_full_disk)."""
+    app, clock, disk = logged_app
+    async with in_session(app) as pilot:
+        await taps_on_a_full_disk(pilot, clock, disk, taps)
+        yield pilot
 
 
 # --- a disk that fills up ---------------------------------------------------------------------------------
@@ -125,19 +137,16 @@ async def test_unsaved_records_are_offered_to_another_file_at_the_summary(
 
         # A path that cannot be written: the reason, plainly, and the field stays for another try.
         field.value = str(tmp_path / "no-such-folder" / "rescue.jsonl")
-        await pilot.press("enter")
-        await pilot.pause()
+        await keys(pilot, "enter")
         said = summary.query_one("#rescue-status", Field).text
         assert said.endswith("does not exist. Create it, or choose another file.")
         assert "--log" not in said and not field.disabled
 
         field.value = str(default_rescue_path())
-        await pilot.press("enter")
-        await pilot.pause()
+        await keys(pilot, "enter")
         text = screen_text(app)
         assert "Saved to" in text and "Every record of this session is saved." in text
-        await pilot.press("q")
-        await pilot.pause()
+        await keys(pilot, "q")
         assert not app.is_running
     rescue = default_rescue_path()
     assert [r["type"] for r in records(log)] == ["session_start"]
@@ -157,26 +166,21 @@ async def test_q_at_the_summary_asks_while_records_are_unsaved(logged_app: Logge
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("q")  # typed into the path field
         assert app.screen.query_one("#rescue-path", Input).value.endswith(".jsonlq")
-        await pilot.press("escape", "q")
-        await pilot.pause()
+        await keys(pilot, "escape", "q")
         assert isinstance(app.screen, ConfirmQuit)
         assert "Quit without saving?" in screen_text(app)
-        await pilot.press("ctrl+c")  # not an answer here: the records would be lost
-        await pilot.pause()
+        await keys(pilot, "ctrl+c")  # not an answer here: the records would be lost
         assert isinstance(app.screen, ConfirmQuit)
-        await pilot.press("n")
-        await pilot.pause()
+        await keys(pilot, "n")
         assert isinstance(app.screen, SummaryScreen) and app.is_running
 
 
 async def test_quitting_with_a_full_disk_goes_to_the_summary_instead_of_exiting(
     logged_app: LoggedApp, tmp_path: Path
 ) -> None:
-    app, clock, disk = logged_app
-    async with in_session(app) as pilot:
-        await taps_on_a_full_disk(pilot, clock, disk, 2)
-        await pilot.press("q", "y")
-        await pilot.pause()
+    app = logged_app[0]
+    async with session_on_a_full_disk(logged_app, 2) as pilot:
+        await keys(pilot, "q", "y")
         assert app.is_running and isinstance(app.screen, SummaryScreen)
         assert app.screen.query_one("#rescue-path", Input)
 
@@ -184,9 +188,8 @@ async def test_quitting_with_a_full_disk_goes_to_the_summary_instead_of_exiting(
 async def test_sigterm_with_a_full_disk_saves_to_the_rescue_file(
     logged_app: LoggedApp, tmp_path: Path
 ) -> None:
-    app, clock, disk = logged_app
-    async with in_session(app) as pilot:
-        await taps_on_a_full_disk(pilot, clock, disk, 2)
+    app = logged_app[0]
+    async with session_on_a_full_disk(logged_app, 2) as pilot:
         app.end_by_signal(signal.SIGTERM)
         await pilot.pause()
     assert app.return_code == 128 + signal.SIGTERM
@@ -276,8 +279,7 @@ async def test_history_screen_from_the_picker(plan, write_toml, tmp_path) -> Non
     app = make_app(None, voice=False, log_path=log, cwd=tmp_path)
     async with started(app, (110, 40)) as pilot:
         assert isinstance(app.screen, PickerScreen)
-        await pilot.press("h")
-        await pilot.pause()
+        await keys(pilot, "h")
         assert isinstance(app.screen, HistoryScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -295,8 +297,7 @@ async def test_history_screen_from_the_picker(plan, write_toml, tmp_path) -> Non
         assert [p.exercise for p in pace] == ["Squat", "Squat", "Step-ups"]
         assert pace[0].segment_s == 5 and sum(pace[0].counts) == 14
         assert pace[0].counts[0] > pace[0].counts[-1]  # the front-loaded taps show as a falling pace
-        await pilot.press("escape")
-        await pilot.pause()
+        await keys(pilot, "escape")
         assert isinstance(app.screen, PickerScreen)
 
 

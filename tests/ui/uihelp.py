@@ -21,6 +21,12 @@ async def at(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
     await pilot.pause()
 
 
+async def keys(pilot: Pilot, *pressed: str) -> None:
+    """Press `pressed` in order and let the app settle: the press-then-pause every UI test step needs."""
+    await pilot.press(*pressed)
+    await pilot.pause()
+
+
 def screen_text(app: App) -> str:
     """Everything on the active screen, as plain text lines (drawn from the widgets' own render caches)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
