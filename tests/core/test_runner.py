@@ -120,6 +120,13 @@ def at(runner: SessionRunner, clock: FakeClock, t: float):
     return runner.poll(clock())
 
 
+def tap_at(runner: SessionRunner, clock: FakeClock, t: float, reps: int = 1) -> None:
+    """Move to session time `t` and tap `reps` reps there, as the athlete would."""
+    at(runner, clock, t)
+    for _ in range(reps):
+        runner.add_rep()
+
+
 def test_cues_play_before_the_log_hears_of_the_phase_change(
     runner: SessionRunner, clock: FakeClock, journal: Journal
 ) -> None:
@@ -176,8 +183,7 @@ def test_taps_are_logged_with_the_tally_and_only_during_work(
 def test_a_typed_correction_stands_when_the_rest_ends(
     runner: SessionRunner, clock: FakeClock, log: JournalLog
 ) -> None:
-    at(runner, clock, 6)
-    runner.add_rep()
+    tap_at(runner, clock, 6)
     at(runner, clock, 26)
     assert runner.offer is not None and (runner.offer.phase_index, runner.offer.shown) == (1, 1)
     assert runner.offer.exercise == "Squat" and runner.offer.target == 12
@@ -200,8 +206,7 @@ def test_a_correction_saved_with_enter_is_logged_once(
 def test_the_tapped_count_left_alone_writes_no_correction(
     runner: SessionRunner, clock: FakeClock, log: JournalLog
 ) -> None:
-    at(runner, clock, 6)
-    runner.add_rep()
+    tap_at(runner, clock, 6)
     at(runner, clock, 35)
     assert log.updates == []  # the set's end record already said 1
     assert runner.session.counted(1)
@@ -223,9 +228,7 @@ def test_a_skipped_set_with_no_taps_offers_nothing_and_saves_nothing(
 def test_stopping_mid_set_logs_the_reps_so_far_and_is_safe_twice(
     runner: SessionRunner, clock: FakeClock, journal: Journal
 ) -> None:
-    at(runner, clock, 6)
-    runner.add_rep()
-    runner.add_rep()
+    tap_at(runner, clock, 6, 2)
     state = runner.stop()
     assert state.status == "running" and runner.done and not runner.running
     runner.stop()
@@ -250,8 +253,7 @@ def test_stopping_during_a_rest_keeps_the_shown_reps_unless_told_not_to(
 
 
 def test_the_end_of_the_session_is_logged_and_tallied(runner: SessionRunner, clock: FakeClock) -> None:
-    at(runner, clock, 6)
-    runner.add_rep()
+    tap_at(runner, clock, 6)
     state = at(runner, clock, 60)
     assert runner.done and state.status == "finished"
     assert runner.recorder.ended
@@ -306,8 +308,7 @@ def test_a_real_log_holds_what_the_athlete_did(short_plan: Plan, clock: FakeCloc
     path = tmp_path / "log.jsonl"
     runner = SessionRunner(short_plan, clock, RecordingPlayer(), Recorder(log_path=path))
     runner.start(clock())
-    at(runner, clock, 6)
-    runner.add_rep()
+    tap_at(runner, clock, 6)
     at(runner, clock, 26)
     runner.edit_offer(10)
     at(runner, clock, 36)

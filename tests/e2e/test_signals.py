@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import circuit_text
-from tests.ui.uihelp import keys, started
+from tests.ui.uihelp import press, started
 from timer.clock import FakeClock
 from timer.plan import load_plan
 from timer.ui import signals
@@ -293,7 +293,7 @@ def app(write_toml, clock: FakeClock, tmp_path: Path) -> CircuitApp:
 
 async def start_and_tap(pilot, clock: FakeClock, taps: int) -> RunScreen:
     await pilot.pause()
-    await keys(pilot, "enter")
+    await press(pilot, "enter")
     clock.advance(6)  # into the Squat set
     pilot.app.sync()
     await pilot.pause()
@@ -327,13 +327,13 @@ async def test_ctrl_q_asks_during_a_session(app: CircuitApp, clock: FakeClock, t
     """Textual's Ctrl+Q would quit at once and lose the session's end: here it asks like q."""
     async with app.run_test(size=(100, 30)) as pilot:
         await start_and_tap(pilot, clock, 1)
-        await keys(pilot, "ctrl+q")
+        await press(pilot, "ctrl+q")
         assert isinstance(app.screen, ConfirmQuit)
-        await keys(pilot, "n")
+        await press(pilot, "n")
         assert isinstance(app.screen, RunScreen) and app.screen.running
-        await keys(pilot, "ctrl+c")
+        await press(pilot, "ctrl+c")
         assert isinstance(app.screen, ConfirmQuit)
-        await keys(pilot, "ctrl+c")  # asked already: stop
+        await press(pilot, "ctrl+c")  # asked already: stop
         assert app.return_code == 0
         assert of_type(read_records(tmp_path / "log.jsonl"), "session_end")[0]["status"] == "aborted"
 
@@ -341,30 +341,30 @@ async def test_ctrl_q_asks_during_a_session(app: CircuitApp, clock: FakeClock, t
 async def test_ctrl_c_over_the_help_asks(app: CircuitApp, clock: FakeClock) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await start_and_tap(pilot, clock, 0)
-        await keys(pilot, "question_mark")
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        await keys(pilot, "ctrl+c")
+        await press(pilot, "ctrl+c")
         assert isinstance(app.screen, ConfirmQuit)
         assert not any(isinstance(s, HelpScreen) for s in app.screen_stack)
 
 
 async def test_ctrl_c_outside_a_session_quits(app: CircuitApp) -> None:
     async with started(app) as pilot:
-        await keys(pilot, "ctrl+c")
+        await press(pilot, "ctrl+c")
         assert not app.is_running
 
 
 async def test_suspend_pauses_and_p_goes_on(app: CircuitApp, clock: FakeClock, tmp_path) -> None:
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         screen = await start_and_tap(pilot, clock, 1)
-        await keys(pilot, "ctrl+z")  # headless: the pause happens, the process is not stopped
+        await press(pilot, "ctrl+z")  # headless: the pause happens, the process is not stopped
         assert screen.session.paused
         clock.advance(30)  # time in the shell, job stopped
         app.after_suspend()
         await pilot.pause()
         assert screen.session.paused and screen.last_state.remaining == pytest.approx(19.0)
         assert any("suspended" in str(n.message) for n in app._notifications)
-        await keys(pilot, "p")
+        await press(pilot, "p")
         assert not screen.session.paused
     kinds = [r["type"] for r in read_records(tmp_path / "log.jsonl")]
     assert kinds.count("pause") == 1 and kinds.count("resume") == 1
@@ -387,5 +387,5 @@ async def test_enter_pressed_twice_starts_one_session(app: CircuitApp, tmp_path)
         screen.action_start()
         screen.action_start()
         await pilot.pause()
-        await keys(pilot, "enter")
+        await press(pilot, "enter")
     assert len(of_type(read_records(tmp_path / "log.jsonl"), "session_start")) == 1

@@ -18,7 +18,7 @@ from timer.ui.screens.run import RunScreen
 from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.rep_entry import RepEntry
 
-from .uihelp import at, in_session, keys, screen_text, started
+from .uihelp import at, in_session, press, screen_text, started
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ async def test_any_set_can_be_corrected_on_the_summary_even_the_last_part_of_a_c
         text = screen_text(app)
         assert "31 reps" in text and "volume 320 kg" in text and "not counted" not in text
         assert [line.reps for line in summary.tally.sets] == [9, 8, 14]
-        await keys(pilot, "q")
+        await press(pilot, "q")
     updates = records(tmp_path, "set_update")
     assert [(u["station"], u["part"], u["reps"]) for u in updates] == [(2, 2, 14), (2, 1, 8)]
     assert records(tmp_path, "session_rpe") == []  # skipped: nothing invented
@@ -77,7 +77,7 @@ async def test_the_session_rpe_takes_one_key_or_1_then_0(
         assert minutes == 1.1  # 65 s, no pauses
         assert f"Session RPE {rpe} · load {round(rpe * minutes)}" in screen_text(app)
         await pilot.press("3", "enter")  # now digits correct the first set
-        await keys(pilot, "q")
+        await press(pilot, "q")
     (logged,) = records(tmp_path, "session_rpe")
     assert (logged["rpe"], logged["minutes"], logged["load"]) == (rpe, 1.1, round(rpe * 1.1))
     assert records(tmp_path, "set_update")[-1]["reps"] == 3
@@ -90,13 +90,13 @@ async def test_quitting_shows_the_summary_of_what_was_done(
         await at(pilot, clock, 10)
         await pilot.press("space", "space", "space")
         await at(pilot, clock, 30)  # Step-ups under way
-        await keys(pilot, "q", "y")
+        await press(pilot, "q", "y")
         summary = app.screen
         assert isinstance(summary, SummaryScreen)
         text = screen_text(app)
         assert "Step-ups" in text and "— cut short" in text and "1/2 sets done, 1 cut short" in text
         await pilot.press("enter", "j", "6", "enter")  # the set cut short can be corrected too
-        await keys(pilot, "q")
+        await press(pilot, "q")
         assert not app.is_running
     (cut,) = [s for s in records(tmp_path, "set") if s["ended_by"] == "abort"]
     assert (cut["exercise"], cut["reps"], cut["counted"], cut["active_s"]) == ("Step-ups", None, False, 5.0)
@@ -110,7 +110,7 @@ async def test_ctrl_c_twice_still_leaves_at_once_with_everything_logged(
 ) -> None:
     async with in_session(app) as pilot:
         await at(pilot, clock, 10)
-        await keys(pilot, "space", "ctrl+c", "ctrl+c")
+        await press(pilot, "space", "ctrl+c", "ctrl+c")
         assert not app.is_running
     (end,) = records(tmp_path, "session_end")
     assert end["status"] == "aborted" and records(tmp_path, "set")[-1]["reps"] == 1
@@ -144,7 +144,7 @@ async def test_a_tap_while_paused_is_ignored_and_the_screen_says_paused(
     async with started(app, (100, 30), notifications=True) as pilot:
         await pilot.press("enter")
         await at(pilot, clock, 10)
-        await keys(pilot, "space", "p", "space", "space")
+        await press(pilot, "space", "p", "space", "space")
         screen = app.screen
         assert isinstance(screen, RunScreen) and screen.last_state is not None
         assert screen.last_state.reps == 1

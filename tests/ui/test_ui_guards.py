@@ -15,7 +15,7 @@ from textual.widgets import Input
 from tests.conftest import LoggedApp
 from tests.ui.test_ui import SHORT
 from tests.ui.test_ui_log import records, run_to, session_on_a_full_disk
-from tests.ui.uihelp import in_session, keys, screen_text, started
+from tests.ui.uihelp import in_session, press, screen_text, started
 from timer import voice
 from timer.audio import BellPlayer, NullPlayer, RecordingPlayer
 from timer.clock import FakeClock
@@ -46,15 +46,15 @@ async def test_ctrl_c_over_the_help_at_the_summary_asks_before_losing_records(
 ) -> None:
     app = logged_app[0]
     async with summary_with_unsaved_records(logged_app) as (pilot, summary):
-        await keys(pilot, "escape", "question_mark")  # leave the path field, open the help
+        await press(pilot, "escape", "question_mark")  # leave the path field, open the help
         assert isinstance(app.screen, HelpScreen)
-        await keys(pilot, "ctrl+c")
+        await press(pilot, "ctrl+c")
         assert app.is_running
         assert isinstance(app.screen, ConfirmQuit) and "Quit without saving?" in screen_text(app)
         assert not any(isinstance(s, HelpScreen) for s in app.screen_stack)
-        await keys(pilot, "ctrl+c")  # not an answer: the records would be lost
+        await press(pilot, "ctrl+c")  # not an answer: the records would be lost
         assert isinstance(app.screen, ConfirmQuit)
-        await keys(pilot, "n")
+        await press(pilot, "n")
         assert app.screen is summary and app.is_running
         assert not default_rescue_path().exists()
     # The test then ends the app without an answer: the safety net saves the records rather than lose them.
@@ -79,7 +79,7 @@ async def test_quit_anyway_at_the_summary_writes_no_rescue_file(
 ) -> None:
     app = logged_app[0]
     async with summary_with_unsaved_records(logged_app) as (pilot, _):
-        await keys(pilot, "escape", "q", "y")
+        await press(pilot, "escape", "q", "y")
         assert not app.is_running
     assert not default_rescue_path().exists()
 
@@ -147,7 +147,7 @@ async def test_a_failing_voice_render_is_told_once_and_the_session_goes_on(
         assert len(said) == 1 and "speech tool exploded" in said[0]
         clock.advance(10)
         app.sync()
-        await keys(pilot, "space")
+        await press(pilot, "space")
         assert app.screen.session.reps_for(1) == 1
 
 

@@ -33,7 +33,7 @@ from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.field import Field
 from timer.ui.widgets.line import Line
 
-from .uihelp import in_session, keys, screen_text, started
+from .uihelp import in_session, press, screen_text, started
 
 # 0 prepare 0-5 · 1 Squat 5-35 · 2 rest 35-45 · 3 Squat 45-75 · 4 rest 75-85 · 5 Step-ups 85-115
 CIRCUIT = circuit_text("log-screens")
@@ -137,16 +137,16 @@ async def test_unsaved_records_are_offered_to_another_file_at_the_summary(
 
         # A path that cannot be written: the reason, plainly, and the field stays for another try.
         field.value = str(tmp_path / "no-such-folder" / "rescue.jsonl")
-        await keys(pilot, "enter")
+        await press(pilot, "enter")
         said = summary.query_one("#rescue-status", Field).text
         assert said.endswith("does not exist. Create it, or choose another file.")
         assert "--log" not in said and not field.disabled
 
         field.value = str(default_rescue_path())
-        await keys(pilot, "enter")
+        await press(pilot, "enter")
         text = screen_text(app)
         assert "Saved to" in text and "Every record of this session is saved." in text
-        await keys(pilot, "q")
+        await press(pilot, "q")
         assert not app.is_running
     rescue = default_rescue_path()
     assert [r["type"] for r in records(log)] == ["session_start"]
@@ -166,12 +166,12 @@ async def test_q_at_the_summary_asks_while_records_are_unsaved(logged_app: Logge
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("q")  # typed into the path field
         assert app.screen.query_one("#rescue-path", Input).value.endswith(".jsonlq")
-        await keys(pilot, "escape", "q")
+        await press(pilot, "escape", "q")
         assert isinstance(app.screen, ConfirmQuit)
         assert "Quit without saving?" in screen_text(app)
-        await keys(pilot, "ctrl+c")  # not an answer here: the records would be lost
+        await press(pilot, "ctrl+c")  # not an answer here: the records would be lost
         assert isinstance(app.screen, ConfirmQuit)
-        await keys(pilot, "n")
+        await press(pilot, "n")
         assert isinstance(app.screen, SummaryScreen) and app.is_running
 
 
@@ -180,7 +180,7 @@ async def test_quitting_with_a_full_disk_goes_to_the_summary_instead_of_exiting(
 ) -> None:
     app = logged_app[0]
     async with session_on_a_full_disk(logged_app, 2) as pilot:
-        await keys(pilot, "q", "y")
+        await press(pilot, "q", "y")
         assert app.is_running and isinstance(app.screen, SummaryScreen)
         assert app.screen.query_one("#rescue-path", Input)
 
@@ -279,7 +279,7 @@ async def test_history_screen_from_the_picker(plan, write_toml, tmp_path) -> Non
     app = make_app(None, voice=False, log_path=log, cwd=tmp_path)
     async with started(app, (110, 40)) as pilot:
         assert isinstance(app.screen, PickerScreen)
-        await keys(pilot, "h")
+        await press(pilot, "h")
         assert isinstance(app.screen, HistoryScreen)
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -297,7 +297,7 @@ async def test_history_screen_from_the_picker(plan, write_toml, tmp_path) -> Non
         assert [p.exercise for p in pace] == ["Squat", "Squat", "Step-ups"]
         assert pace[0].segment_s == 5 and sum(pace[0].counts) == 14
         assert pace[0].counts[0] > pace[0].counts[-1]  # the front-loaded taps show as a falling pace
-        await keys(pilot, "escape")
+        await press(pilot, "escape")
         assert isinstance(app.screen, PickerScreen)
 
 

@@ -21,7 +21,7 @@ async def at(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
     await pilot.pause()
 
 
-async def keys(pilot: Pilot, *pressed: str) -> None:
+async def press(pilot: Pilot, *pressed: str) -> None:
     """Press `pressed` in order and let the app settle: the press-then-pause every UI test step needs."""
     await pilot.press(*pressed)
     await pilot.pause()
