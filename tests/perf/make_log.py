@@ -86,6 +86,9 @@ def interrupted(out: Path, circuit: Path, *, sets: int = 2) -> str:
     log.start(plan, now=0.0, circuit_path=circuit, circuit_sha256=file_sha256(circuit))
     for phase in [p for p in plan.phases if p.is_work][:sets]:
         log.set_ended(phase, started_t=phase.start_s, ended_t=phase.end_s, reps=10, now=phase.end_s)
+    if log.session_lock is not None:  # as after a power cut: the writer is gone, and so is its lock
+        log.session_lock.release()
+    log.close()
     return log.session_id
 
 
