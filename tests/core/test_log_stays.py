@@ -17,7 +17,8 @@ import pytest
 
 from timer.errors import LogError
 from timer.plan import Plan
-from timer.replog import SessionLog, read_log
+from timer.replog import SessionLog, prepare_log_path, read_log
+from timer.replog import paths as paths_module
 from timer.replog import writer as writer_module
 from timer.replog.writer import LOG_MOVED
 
@@ -111,3 +112,39 @@ def test_a_rescue_that_fails_leaves_no_empty_file(tmp_path: Path, short_plan: Pl
     with pytest.raises(LogError):
         session.save_pending_to(kept)
     assert kept.exists()
+
+
+def test_a_recheck_after_the_log_was_deleted_creates_no_empty_file(
+    tmp_path: Path, short_plan: Plan, monkeypatch
+) -> None:
+    """A full disk (the writer closes the file and re-runs the checks before the next try), then the log
+    deleted: the re-run check used to create an empty file at the path. A check never creates a file."""
+    log = tmp_path / "log.jsonl"
+    session = started(log, short_plan)
+    real = writer_module._append
+
+    def full(fd: int, data: bytes, sync: bool) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer_module, "_append", full)
+    session.rep(2.0, 2)
+    assert session.failed and not session.orphaned
+    monkeypatch.setattr(writer_module, "_append", real)
+    log.unlink()
+    assert not session.retry()
+    assert session.orphaned
+    assert not log.exists()
+    assert [r["type"] for r in session.pending] == ["session_start", "rep", "rep"]
+
+
+def test_checking_a_log_path_creates_nothing(tmp_path: Path, monkeypatch) -> None:
+    """`prepare_log_path` runs before the picker even shows: browsing and quitting leaves no empty log. A
+    folder that would not take the new file is still refused before the session."""
+    log = tmp_path / "log.jsonl"
+    assert prepare_log_path(str(log)) == log
+    assert not log.exists()
+    # As root every folder is writable but on a read-only mount; access(2) answers for both.
+    monkeypatch.setattr(paths_module.os, "access", lambda path, mode: False)
+    with pytest.raises(LogError, match="permission denied. Check the folder's permissions"):
+        prepare_log_path(str(log))
+    assert not log.exists()

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import platformdirs
 
 from timer.errors import LogError, UsageError
 from timer.replog.lines import FORMAT_VERSION, parse, reason
 from timer.text import control_character, printable_path
-
-if TYPE_CHECKING:
-    pass
 
 
 ENV_VAR = "CIRCUIT_TIMER_LOG"
@@ -67,7 +64,8 @@ def prepare_log_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
 
 
 def check_writable(path: str | os.PathLike[str], *, create_folder: bool = False) -> None:
-    """Raise LogError unless records can be appended to `path`; creates the file (empty) if missing.
+    """Raise LogError unless records can be appended to `path`; never creates it (the writer does, with its
+    first record).
 
     Refuses a folder, a device or pipe, a file another program wrote, and a log from a newer version of
     circuit-timer (which is never written to, so it cannot be damaged).
@@ -120,9 +118,15 @@ def _check_writable(path: Path, create_folder: bool, other: str) -> None:
         )
     else:
         _check_contents(path, other)
+    # A check never creates the file: it would leave an empty log behind a session that never started, and
+    # a check re-run after the log vanished mid-session would put a new empty file where the old one was.
+    # An existing file is opened for appending (no O_CREAT); for a new one the folder must let us add it.
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        os.close(fd)
+        if info is None:
+            if not os.access(path.parent, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        else:
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC | os.O_NONBLOCK))
     except OSError as error:
         raise LogError(
             f"Cannot write the rep log {printable_path(path)}: {reason(error)}. "

@@ -110,6 +110,7 @@ class SessionLog:
         self._sync = sync
         self._fd: int | None = None
         self._checked = False
+        self._recheck = False  # a write failed: check the path again before the next
         self._identity: tuple[int, int] | None = None  # (device, inode) of the log file first opened
         self.orphaned = False
         """The log file was deleted, replaced or unmounted: nothing more goes to that path this session;
@@ -393,7 +394,7 @@ class SessionLog:
         try:
             self._save_to(target)
         except LogError:
-            # A rescue that failed leaves nothing behind: the checks create the file to test it.
+            # A rescue that failed leaves nothing behind: the open below creates the file before writing.
             with contextlib.suppress(OSError):
                 if not existed and target.stat().st_size == 0:
                     target.unlink()
@@ -470,6 +471,10 @@ class SessionLog:
             if self._fd is None:
                 self._fd = self._open()
             self._check_identity(self._fd)
+            if self._recheck:  # after a failed write: the checks made before the session, and a new line
+                check_writable(self.path)
+                _start_new_line(self._fd, self._sync)
+                self._recheck = False
             _append(self._fd, b"".join(map(encode, self.pending)), self._sync)
         except _Orphaned:
             # What went to the vanished file is gone from the path: the rescue file gets the whole session,
@@ -482,8 +487,10 @@ class SessionLog:
             self.last_error = f"{LOG_MOVED} ({where}). Every record of this session is kept."
             return False
         except (OSError, LogError) as error:
-            self.close()  # reopen next time, which also starts a new line after any torn bytes
-            self._checked = False  # and re-runs the checks made before the session
+            # The file stays open: should it vanish before the next try, this session's records are read
+            # back from it for the rescue. The next try re-runs the checks and starts a new line after any
+            # torn bytes.
+            self._recheck = True
             self.last_error = (
                 str(error)
                 if isinstance(error, LogError)
