@@ -145,6 +145,6 @@ def test_checking_a_log_path_creates_nothing(tmp_path: Path, monkeypatch) -> Non
     assert not log.exists()
     # As root every folder is writable but on a read-only mount; access(2) answers for both.
     monkeypatch.setattr(paths_module.os, "access", lambda path, mode: False)
-    with pytest.raises(LogError, match="permission denied. Check the folder's permissions"):
+    with pytest.raises(LogError, match=r"permission denied\. Check the folder.s permissions"):
         prepare_log_path(str(log))
     assert not log.exists()

@@ -13,7 +13,6 @@ from timer.errors import LogError, UsageError
 from timer.replog.lines import FORMAT_VERSION, parse, reason
 from timer.text import control_character, printable_path
 
-
 ENV_VAR = "CIRCUIT_TIMER_LOG"
 LOG_NAME = "log.jsonl"
 
