@@ -639,7 +639,7 @@ def find_resume_point(plan: Plan, circuit: Path, log_path: Path, athlete_file: s
         return point
     if point is not None:
         raise LogError(f"Nothing to resume: {point.describe(plan)} Start it afresh without --resume.")
-    sessions = read_log(log_path)[0]
+    sessions = read_log(log_path)[0] if log_path.exists() else []  # a check creates no empty log
     of_circuit = [s for s in sessions if s.circuit == plan.name]
     named = [s for s in of_circuit if s.athlete == athlete]
     others = [s for s in of_circuit if s.athlete != athlete and s.status != "completed"]
