@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _no_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Printed tables fit `COLUMNS` when it is set (timer.terminal.output_width): a shell that exports it
+    must not change what a test reads. Tests of fitting set it themselves."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -484,11 +484,15 @@ def _usage(message: str) -> int:
 
 
 def _print_plan(plan: Plan, prefix: str = "") -> None:
+    """The timeline as a table fitted to the terminal: long exercise names are cut with `…` (measured in
+    cells, so 深蹲 and 🏃 line up); the times and the load always show."""
     from timer.durations import format_duration
+    from timer.terminal import output_width
+    from timer.text import table_lines
 
     names = {"prepare": "GET READY", "work": "WORK", "rest": "REST", "round_rest": "ROUND REST"}
     print(plan.summary_line() + (f" (athlete: {_safe(plan.athlete)})" if plan.athlete else ""))
-    print(f"{'start':>8}  {'phase':<10}  {'place':<12}  {'exercise':<30}  {'load':<22}  {'time':>7}")
+    rows = []
     for phase in plan.phases:
         place = ""
         if phase.round is not None:
@@ -499,12 +503,12 @@ def _print_plan(plan: Plan, prefix: str = "") -> None:
         if phase.kind != "work":
             following = plan.phases[phase.index + 1] if phase.index + 1 < len(plan.phases) else None
             exercise = f"next: {following.exercise}" if following and following.exercise else ""
-        load = phase.load_text()
-        print(
-            f"{format_duration(phase.start_s):>8}  {names[phase.kind]:<10}  {place:<12}  "
-            f"{exercise[:30]:<30}  {load:<22}  {format_duration(phase.duration_s):>7}"
-        )
-    print(f"{format_duration(plan.total_s):>8}  END")
+        start, time = format_duration(phase.start_s), format_duration(phase.duration_s)
+        rows.append([start, names[phase.kind], place, exercise, phase.load_text(), time])
+    rows.append([format_duration(plan.total_s), "END", "", "", "", ""])
+    headers = ["start", "phase", "place", "exercise", "load", "time"]
+    # Only the exercise gives up cells: the load is what the athlete needs to set up, and is never cut.
+    print("\n".join(table_lines(headers, rows, right=(0, 5), shrink=(3,), width=output_width())))
     for warning in plan.warnings:
         print(f"warning: {prefix}{warning}", file=sys.stderr)
 

@@ -83,3 +83,18 @@ def refusal(terminal: Terminal, *, is_tty: bool) -> str | None:
             f"({PLAIN_HINT}: circuit-timer run FILE --plain)"
         )
     return None
+
+
+def output_width(stream: object = None, env: Mapping[str, str] | None = None) -> int | None:
+    """The width printed tables fit (names cut with `…`): `COLUMNS` when it is a number, else the width of
+    the terminal `stream` (default stdout) writes to; None in a pipe or a file, where nothing is cut."""
+    env = os.environ if env is None else env
+    columns = env.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    stream = sys.stdout if stream is None else stream
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        return os.get_terminal_size(fd).columns if os.isatty(fd) else None
+    except (AttributeError, OSError, ValueError):
+        return None  # a stream with no file (a test's capture) or a closed one: no terminal to fit

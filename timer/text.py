@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Collection, Sequence
 
 from rich.cells import cell_len, set_cell_size
 
@@ -66,6 +67,73 @@ def clip(text: str, cells: int) -> str:
             break
         out += ch
     return out + "…"
+
+
+def fit_columns(
+    widths: Sequence[int], room: int, *, shrink: Collection[int], gap: int = 2, least: int = 6
+) -> list[int]:
+    """Column widths that fit `room` cells with `gap` cells between columns.
+
+    Only the `shrink` columns (names) give up cells, the widest first and none below `least` (or its own
+    width when narrower): number columns keep every cell, so a long name is cut, never a load or a time.
+    Still too wide at that point, the widths are as narrow as they may be and the line overflows.
+    """
+    out = list(widths)
+    over = sum(out) + gap * max(len(out) - 1, 0) - room
+    while over > 0:
+        # One cell at a time from the widest name: two long names end up cut to the same width.
+        candidates = [i for i in shrink if out[i] > min(least, widths[i])]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: out[i])
+        out[widest] -= 1
+        over -= 1
+    return out
+
+
+def table_lines(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: Collection[int] = (),
+    shrink: Collection[int] = (),
+    width: int | None = None,
+    cap: int | None = None,
+) -> list[str]:
+    """Aligned lines of a plain-text table, measured in terminal cells (wide characters count twice).
+
+    `right` columns (numbers, times) are right-aligned; `cap` limits every column's width; with a `width`
+    (the terminal's), the `shrink` columns are cut with `…` until the lines fit (see `fit_columns`), and
+    if they still do not, headers of two words go on two lines (`Cut` over `short`) to narrow their column.
+    Text keeps its logical order: a right-to-left name is cut at its logical end, and the terminal shows it.
+    """
+    header_rows = [list(headers)]
+    widths = _fitted_widths(header_rows, rows, shrink, width, cap)
+    if width is not None and _line_width(widths) > width and any(" " in h for h in headers):
+        header_rows = [[h.partition(" ")[0] if " " in h else "" for h in headers]]
+        header_rows.append([h.partition(" ")[2] or h for h in headers])
+        widths = _fitted_widths(header_rows, rows, shrink, width, cap)
+    return [
+        "  ".join(fit_width(cell, widths[i], right=i in right) for i, cell in enumerate(row)).rstrip()
+        for row in [*header_rows, *rows]
+    ]
+
+
+def _fitted_widths(
+    header_rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[str]],
+    shrink: Collection[int],
+    width: int | None,
+    cap: int | None,
+) -> list[int]:
+    widths = [max(text_width(r[i]) for r in [*header_rows, *rows]) for i in range(len(header_rows[0]))]
+    if cap is not None:
+        widths = [min(cap, w) for w in widths]
+    return widths if width is None else fit_columns(widths, width, shrink=shrink)
+
+
+def _line_width(widths: Sequence[int], gap: int = 2) -> int:
+    return sum(widths) + gap * max(len(widths) - 1, 0)
 
 
 def fit(text: str, width: int) -> str:

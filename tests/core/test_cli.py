@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from tests.conftest import circuit_text
 from timer.cli import main
 from timer.resources import bundled_circuits
+from timer.text import text_width
 
 GOOD = circuit_text("good")
 
@@ -89,6 +91,68 @@ def test_plan_table(write_toml, capsys) -> None:
     assert lines[4].split()[:2] == ["3:10", "REST"]
     assert lines[5].split()[:2] == ["4:40", "WORK"]
     assert lines[-1].split() == ["7:40", "END"]
+
+
+WIDE = """
+name = "Wide names"
+[[station]]
+exercise = "深蹲"
+load = "40 kg"
+work = "1:00"
+[[station]]
+exercise = "🏃 Run in place"
+load = "bodyweight"
+work = "1:00"
+[[station]]
+exercise = "Squat"
+load = "35 kg"
+work = "1:00"
+[[station]]
+exercise = "Rear-foot-elevated Bulgarian split squat, 2 s pause at depth"
+load = "20 kg"
+work = "1:00"
+"""
+
+
+def _load_cells(lines: list[str]) -> list[int]:
+    """The cell where each WORK line's load starts (wide characters count twice)."""
+    return [text_width(line[: line.index(" kg") - 2]) for line in lines if "WORK" in line and " kg" in line]
+
+
+def test_plan_aligns_wide_characters(write_toml, capsys, monkeypatch) -> None:
+    """深蹲 and 🏃 take two cells each: the load and time columns still line up under each other."""
+    monkeypatch.setenv("COLUMNS", "120")
+    assert main(["plan", str(write_toml(WIDE))]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(set(_load_cells(lines))) == 1
+    times = [line for line in lines if "WORK" in line]
+    assert len({text_width(line) for line in times}) == 1  # the time column ends in the same cell
+    assert any("深蹲" in line for line in times) and any("🏃 Run in place" in line for line in times)
+
+
+@pytest.mark.parametrize("columns", [100, 60])
+def test_plan_cuts_long_names_to_the_terminal_and_keeps_load_and_time(
+    write_toml, capsys, monkeypatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["plan", str(write_toml(WIDE))]) == 0
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert all(text_width(line) <= columns for line in lines), lines
+    long = [line for line in lines if "WORK" in line and "Rear-foot" in line]
+    assert long and all(re.search(r"…  20 kg +1:00$", line) for line in long)
+
+
+def test_plan_in_a_pipe_cuts_nothing(write_toml, capsys) -> None:
+    assert main(["plan", str(write_toml(WIDE))]) == 0
+    assert "Rear-foot-elevated Bulgarian split squat, 2 s pause at depth  20 kg" in capsys.readouterr().out
+
+
+def test_plan_shows_a_right_to_left_name_whole_in_logical_order(write_toml, capsys, monkeypatch) -> None:
+    """Hebrew with vowel points: 47 characters but 27 cells. It fits, so all of it shows, as written."""
+    name = "שְׁכִיבוֹת סְמִיכָה עַל הַבֶּרֶךְ וְהַמַּרְפֵּק"
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["plan", str(write_toml(WIDE.replace("Squat", name)))]) == 0
+    assert re.search(f"  {name} +35 kg ", capsys.readouterr().out)
 
 
 def test_plan_json(write_toml, capsys) -> None:

@@ -17,6 +17,7 @@ from timer.circuit import load_circuit
 from timer.plan import Plan, build_plan
 from timer.replog import SessionLog, read_log
 from timer.resources import bundled_circuits
+from timer.text import text_width
 
 
 @pytest.fixture(autouse=True)
@@ -570,3 +571,31 @@ def test_strong_format_has_strongs_columns_and_never_invents_reps(tmp_path: Path
     )  # fmt: skip
     assert split["Date"] == "2025-03-01 17:00:00" and split["Duration"] == "5m"
     assert split["Workout Notes"] == "circuit-timer, completed; session RPE 8, sRPE load 40"
+
+
+@pytest.mark.parametrize("columns", [100, 80])
+def test_the_tables_fit_the_terminal_by_cutting_names_never_numbers(
+    tmp_path: Path,
+    plan: Plan,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    """A 60-character circuit name and a long athlete name are cut with `…`; every number stays whole.
+
+    At 100 columns both tables fit (the sessions table puts `Cut short` and `Not counted` on two header
+    lines to make room). At 80 the number columns alone are wider than the terminal: the names are cut as
+    far as they go (6 cells) and the lines run over, rather than lose a number.
+    """
+    path = tmp_path / "log.jsonl"
+    long = replace(plan, name="Runner strength-endurance A, hills block, with the vest on, v2")
+    log_session(path, long, day=0, athlete="Annabelle Fitzgerald-Oyelaran (Tuesday group)")
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert history.command(args(path)) == 0
+    sessions, weeks = (part.splitlines() for part in capsys.readouterr().out.split("\n\n")[:2])
+    if columns >= 100:
+        assert all(text_width(line) <= columns for line in sessions + weeks), sessions + weeks
+    row = sessions[-1].split()
+    assert row[2:4] == ["Runne…", "Annab…"] and row[-6:] == ["33:10", "8/8", "512", "14", "100", "kg"]
+    assert weeks[-1].startswith("Annab") and "…" in weeks[-1] and "8/8  " in weeks[-1]
+    assert weeks[-1].split()[-5:] == ["14", "100", "kg", "-", "1"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from timer.terminal import colour_mode, detect, locale_is_utf8, refusal
+from timer.terminal import colour_mode, detect, locale_is_utf8, output_width, refusal
 
 
 @pytest.mark.parametrize(
@@ -62,3 +62,17 @@ def test_to_ascii_keeps_every_cell() -> None:
     assert cell_len(ascii) == cell_len(drawn)  # nothing on the screen moves
     assert ascii == "### -- . . x < v e ???? ?? | - U"
     assert to_ascii("Round 1/2") == "Round 1/2"
+
+
+@pytest.mark.parametrize(
+    ("columns", "width"),
+    [
+        ("72", 72),
+        ("", None),  # unset, and the output is not a terminal (a test's capture): nothing is cut
+        ("0", None),  # a width of no cells means nothing
+        ("-5", None),
+        ("wide", None),  # not a number: ignored, not an error
+    ],
+)
+def test_printed_tables_fit_columns_when_it_is_a_number(columns: str, width: int | None) -> None:
+    assert output_width(env={"COLUMNS": columns} if columns else {}) == width

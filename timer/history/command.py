@@ -23,6 +23,7 @@ from timer.history.report import (
     weekly_table,
 )
 from timer.replog import LoggedSession, default_log_path, read_log
+from timer.terminal import output_width
 from timer.text import clean_text, printable_path
 
 
@@ -69,8 +70,9 @@ def command(args: argparse.Namespace) -> int:
             where = printable_path(args.csv)
             print(f"Wrote {plural(rows, 'set')} from {plural(len(chosen), 'session')} to {where}")
         return 0
-    print(sessions_table(chosen, limit=None if args.all else TABLE_LIMIT, unit=unit))
-    week_text = weekly_table(chosen, unit=unit, limit=None if args.all else WEEKS_LIMIT)
+    width = output_width()
+    print(sessions_table(chosen, limit=None if args.all else TABLE_LIMIT, unit=unit, width=width))
+    week_text = weekly_table(chosen, unit=unit, limit=None if args.all else WEEKS_LIMIT, width=width)
     if week_text:
         print()
         print(week_text)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from timer.records import format_time, format_volume, round_volume
 from timer.replog import LoggedSession, SetKey
-from timer.text import clean_text, fit_width, text_width
+from timer.text import clean_text, fit_width, table_lines
 
 TABLE_LIMIT = 20
 WEEKS_LIMIT = 12
@@ -22,12 +22,17 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def sessions_table(
-    sessions: Sequence[LoggedSession], *, limit: int | None = TABLE_LIMIT, unit: str | None = None
+    sessions: Sequence[LoggedSession],
+    *,
+    limit: int | None = TABLE_LIMIT,
+    unit: str | None = None,
+    width: int | None = None,
 ) -> str:
     """The latest `limit` sessions (all if None), oldest at the top so the newest is next to the prompt.
 
     Sets are counted by `timer.records` (done/planned, and those cut short); volume is in `unit` (None:
-    each session's own unit; `volume_unit` picks one for a mixed squad).
+    each session's own unit; `volume_unit` picks one for a mixed squad). With a `width` (the terminal's),
+    the circuit and athlete names are cut with `…` so that every number column stays on the line.
     """
     shown = list(sessions[-limit:]) if limit else list(sessions)
     headers = ["Date", "Circuit", "Athlete", "Status", "Time", "Sets", "Cut short", "Reps", "Not counted",
@@ -57,18 +62,17 @@ def sessions_table(
         f"Sessions: {len(shown)}"
         + (f" latest of {len(sessions)} (--all shows every one)" if len(shown) < len(sessions) else "")
     ]
-    lines.extend(_table(headers, rows, first_number=4))
+    lines.extend(_table(headers, rows, first_number=4, names=(1, 2), width=width))
     return "\n".join(lines)
 
 
-def _table(headers: list[str], rows: list[list[str]], *, first_number: int) -> list[str]:
-    """Aligned lines: text columns on the left, numbers (from `first_number` on) on the right."""
-    widths = [min(28, max(text_width(h), *(text_width(r[i]) for r in rows))) for i, h in enumerate(headers)]
-    out = []
-    for row in [headers, *rows]:
-        cells = [fit_width(cell, widths[i], right=i >= first_number) for i, cell in enumerate(row)]
-        out.append("  ".join(cells).rstrip())
-    return out
+def _table(
+    headers: list[str], rows: list[list[str]], *, first_number: int, names: tuple[int, ...], width: int | None
+) -> list[str]:
+    """Aligned lines: text columns on the left, numbers (from `first_number` on) on the right; no column
+    wider than 28 cells, and the `names` columns cut further to fit `width`."""
+    right = range(first_number, len(headers))
+    return table_lines(headers, rows, right=right, shrink=names, width=width, cap=28)
 
 
 def volume_unit(sessions: Sequence[LoggedSession], wanted: str | None = None) -> str | None:
@@ -81,7 +85,11 @@ def volume_unit(sessions: Sequence[LoggedSession], wanted: str | None = None) ->
 
 
 def weekly_table(
-    sessions: Sequence[LoggedSession], *, unit: str | None = None, limit: int | None = WEEKS_LIMIT
+    sessions: Sequence[LoggedSession],
+    *,
+    unit: str | None = None,
+    limit: int | None = WEEKS_LIMIT,
+    width: int | None = None,
 ) -> str:
     """Per athlete and ISO week (Monday first, local time): sessions, sets done/planned, reps, volume and
     sRPE load (the sum of the sessions' RPE × minutes; sessions without an RPE are counted apart).
@@ -137,7 +145,7 @@ def weekly_table(
                 if weeks_left_out
                 else ""
             ),
-            *_table(headers, rows, first_number=2),
+            *_table(headers, rows, first_number=2, names=(0,), width=width),
         ]
     )
 

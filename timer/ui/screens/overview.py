@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import Footer
 
 from timer.durations import format_duration
 from timer.loads import DEFAULT_MARK
@@ -18,6 +18,7 @@ from timer.plan import Plan, StationRow
 from timer.replog.resume import Resume
 from timer.ui.messages import StartSession
 from timer.ui.widgets.field import Field
+from timer.ui.widgets.fitted_table import FittedTable
 
 
 class OverviewScreen(Screen[None]):
@@ -53,7 +54,9 @@ class OverviewScreen(Screen[None]):
                 yield Field(f"Athlete: {plan.athlete}", id="overview-athlete")
             if plan.notes:
                 yield Field(plan.notes.strip(), id="overview-notes")
-            yield DataTable(id="overview-table", cursor_type="none", zebra_stripes=True)
+            yield FittedTable(
+                name_column="exercise", id="overview-table", cursor_type="none", zebra_stripes=True
+            )
         total = (
             f"Total {format_duration(plan.total_s)} · {plan.rounds} round{'s' if plan.rounds != 1 else ''}"
         )
@@ -68,9 +71,11 @@ class OverviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(FittedTable)
         table.can_focus = False
-        table.add_columns("#", "Exercise", "Load", "Work", "Rest", "Sets")
+        table.add_column("#")
+        table.add_column("Exercise", key="exercise")
+        table.add_columns("Load", "Work", "Rest", "Sets")
         complexes = {p.station: p.station_name for p in self.plan.phases if p.parts_in_set}
         shown_header: set[int] = set()
         for row in self.plan.station_rows:

@@ -34,6 +34,7 @@ from timer.replog.recorder import Recorder, default_rescue_path
 from timer.tally import SetLine, Tally
 from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.widgets.field import Field
+from timer.ui.widgets.fitted_table import FittedTable
 
 RPE_QUESTION = "How hard was this session? 0–10 (one key; 1 then 0 for 10; Enter skips)"
 MAX_REP_DIGITS = 4
@@ -75,7 +76,9 @@ class SummaryScreen(Screen[None]):
         t = self.tally
         yield Field(f"Summary · {t.plan.name}", id="summary-title")
         with VerticalScroll(id="summary-body"):
-            yield DataTable(id="summary-table", cursor_type="none", zebra_stripes=True)
+            yield FittedTable(
+                name_column="exercise", id="summary-table", cursor_type="none", zebra_stripes=True
+            )
             yield Field(self._totals(), id="summary-totals")
             yield Field(RPE_QUESTION, id="summary-rpe")
             yield Field(self._interruptions(), id="summary-breaks")
@@ -96,7 +99,7 @@ class SummaryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.can_focus = False
         table.add_column("Set")
-        table.add_column("Exercise")
+        table.add_column("Exercise", key="exercise")
         table.add_column("Load")
         table.add_column("Reps", key="reps")
         table.add_column("Time")
