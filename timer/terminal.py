@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TextIO
 
 from timer.palette import ColourMode
 
@@ -85,7 +86,7 @@ def refusal(terminal: Terminal, *, is_tty: bool) -> str | None:
     return None
 
 
-def output_width(stream: object = None, env: Mapping[str, str] | None = None) -> int | None:
+def output_width(stream: TextIO | None = None, env: Mapping[str, str] | None = None) -> int | None:
     """The width printed tables fit (names cut with `…`): `COLUMNS` when it is a number, else the width of
     the terminal `stream` (default stdout) writes to; None in a pipe or a file, where nothing is cut."""
     env = os.environ if env is None else env
@@ -94,7 +95,7 @@ def output_width(stream: object = None, env: Mapping[str, str] | None = None) ->
         return int(columns)
     stream = sys.stdout if stream is None else stream
     try:
-        fd = stream.fileno()  # type: ignore[attr-defined]
+        fd = stream.fileno()
         return os.get_terminal_size(fd).columns if os.isatty(fd) else None
-    except (AttributeError, OSError, ValueError):
+    except (OSError, ValueError):
         return None  # a stream with no file (a test's capture) or a closed one: no terminal to fit

@@ -40,9 +40,9 @@ class FixedLog:
 
 @pytest.fixture
 def make(write_toml) -> Callable[..., tuple[CircuitApp, FakeClock]]:
-    def build(**options: Any) -> tuple[CircuitApp, FakeClock]:
+    def build(circuit: str = CIRCUIT, **options: Any) -> tuple[CircuitApp, FakeClock]:
         clock = FakeClock()
-        plan = load_plan(str(write_toml(CIRCUIT)), None)
+        plan = load_plan(str(write_toml(circuit)), None)
         app = make_app(
             plan, clock=clock, player=RecordingPlayer(), log=FixedLog(), voice=False, flash_s=0, **options
         )
@@ -138,6 +138,24 @@ def test_summary(snap_compare, make, size) -> None:
     app, clock = make()
     # 30 taps, corrected to 32 in the rest; a 30 s pause; the Step-ups part skipped; the rest left to run
     script = ["enter", 20, *["space"] * 30, 111, "3", "2", "enter", "p", 30, "p", 60, "n", *[120] * 7]
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
+
+
+LONG_NAMES = circuit_text("long-names")
+"""A 60-character name, 深蹲 and 🏃 (two cells each) and a Hebrew name: the tables cut names, not numbers."""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_overview_with_long_and_wide_names(snap_compare, make, size) -> None:
+    app, clock = make(LONG_NAMES)
+    assert snap_compare(app, terminal_size=size, run_before=steps(clock))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_summary_with_long_and_wide_names(snap_compare, make, size) -> None:
+    app, clock = make(LONG_NAMES)
+    # 12 reps tapped in the first set, the rest left to run out; the RPE question still open
+    script = ["enter", 20, *["space"] * 12, *[120] * 9]
     assert snap_compare(app, terminal_size=size, run_before=steps(clock, *script))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellType, ColumnKey, RowKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from timer.text import clip, fit_columns, text_width
 
@@ -31,7 +31,7 @@ class FittedTable(DataTable[Any]):
         self._name_width: int | None = None
 
     def add_row(
-        self, *cells: CellType, height: int | None = 1, key: str | None = None, label: Any = None
+        self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None
     ) -> RowKey:
         """Add a row; its cell in the name column is kept whole and shown cut to the current width."""
         index = list(self.columns).index(self.name_column)
@@ -47,7 +47,7 @@ class FittedTable(DataTable[Any]):
         self,
         row_key: RowKey | str,
         column_key: ColumnKey | str,
-        value: CellType,
+        value: Any,
         *,
         update_width: bool = False,
     ) -> None:
@@ -65,15 +65,29 @@ class FittedTable(DataTable[Any]):
         if room <= 0 or self.name_column not in self.columns:
             return
         pad = 2 * self.cell_padding
-        columns = list(self.columns.values())
-        name_at = list(self.columns).index(self.name_column)
-        natural = max(
+        keys = list(self.columns)
+        name_at = keys.index(self.name_column)
+        # Widths measured here from the cells, not read from the table: it measures them lazily (when idle),
+        # so a column just widened by update_cell would not count yet.
+        widths = [
+            max([text_width(self.columns[key].label.plain), *map(_width, self.get_column(key))])
+            for key in keys
+        ]
+        widths[name_at] = max(
             [text_width(self.columns[self.name_column].label.plain), *map(text_width, self._names.values())]
         )
-        widths = [natural if i == name_at else c.get_render_width(self) - pad for i, c in enumerate(columns)]
-        width = fit_columns(widths, room - pad, shrink=(name_at,), gap=pad, least=LEAST_NAME)[name_at]
+        fitted = fit_columns(widths, room - pad, shrink=(name_at,), gap=pad, least=LEAST_NAME)
+        width = fitted[name_at]
+        # Fitted, the table needs no horizontal scrollbar: hiding it also drops the empty row it left below
+        # the table (the height is `auto`). Too narrow even with the names cut (40 columns), it scrolls.
+        self.styles.overflow_x = "hidden" if sum(fitted) + pad * len(fitted) <= room else "auto"
         if width == self._name_width:
             return
         self._name_width = width
         for row_key, name in self._names.items():
             super().update_cell(row_key, self.name_column, Text(clip(name, width)), update_width=True)
+
+
+def _width(cell: object) -> int:
+    """Cells a table cell takes: a Text's plain text, or the text of anything else."""
+    return text_width(cell.plain if isinstance(cell, Text) else str(cell))
