@@ -16,7 +16,7 @@ from timer.circuit import Athlete, load_circuit, read_toml
 from timer.errors import CircuitTimerError, InputError
 from timer.plan import Plan, build_plan
 from timer.program import load_program, looks_like_program
-from timer.program.progress import next_session, read_sessions
+from timer.program.progress import next_session, program_runs
 from timer.replog import LoggedSession
 from timer.resources import bundled_circuits
 
@@ -94,7 +94,7 @@ def load_entries(
             data = read_toml(path)
             if looks_like_program(data):
                 if sessions is None:  # the log is read once, and only when there is a program
-                    sessions = read_sessions(logs)
+                    sessions = program_runs(logs)
                 programs.append(_program_entry(path, source, athlete, athlete_label, sessions))
                 continue
             if source == str(folder) and "station" not in data:

@@ -16,7 +16,7 @@ from timer.cli import main
 from timer.errors import InputError
 from timer.plan import Plan
 from timer.program import load_program
-from timer.program.progress import next_session, read_sessions, statuses
+from timer.program.progress import next_session, program_runs, statuses
 from timer.replog import SessionLog, read_log
 
 HERE = Path(__file__).resolve().parent.parent / "programs"
@@ -313,12 +313,12 @@ def test_next_session_is_the_first_not_completed_for_that_athlete(folder: Path) 
     log_session(log, plan[3], "completed", "Ann")  # done out of order (--week 2 --session 1)
     log_session(log, plan[2], "completed", "Bob")  # another athlete's
     log_session(log, plan[4], None, "Ann")  # killed: no end record
-    sessions = read_sessions([log, folder / "missing.jsonl"])
+    sessions = program_runs([log, folder / "missing.jsonl"])
     assert next_session(loaded, sessions, "Ann").number == 2
     assert next_session(loaded, sessions, "Bob").number == 1
     assert next_session(loaded, sessions, None).number == 1  # no profile: only runs without one
     log_session(log, plan[2], "completed", "Ann")
-    ann = statuses(loaded, read_sessions([log]), "Ann")
+    ann = statuses(loaded, program_runs([log]), "Ann")
     assert [r.status for r in ann[:6]] == ["done", "done", "done", "next", "todo", "todo"]
     assert ann[3].logged is not None and ann[3].logged.status == "unfinished"
 
@@ -331,7 +331,7 @@ def test_an_edited_program_keeps_its_history(folder: Path) -> None:
     path.write_text(path.read_text().replace("rounds = [2, 2, 3, 1]", "rounds = [2, 3, 3, 1]"))
     edited = load_program(path)
     assert edited.sha256 != loaded.sha256
-    assert next_session(edited, read_sessions([log]), None).number == 2
+    assert next_session(edited, program_runs([log]), None).number == 2
 
 
 # ---------------------------------------------------------------- commands

@@ -291,12 +291,12 @@ def test_resume_of_a_program_session_from_the_end(tmp_path: Path, plan: Plan, se
                 fast, whole = resumable_both_ways(path, tmp_path, program=(name, number), athlete=who)
                 assert fast == whole
     # The program's next session (`run PROGRAM`) from its start and end lines alone, as from every line.
-    from timer.program.progress import program_sessions, read_program_sessions, read_sessions
+    from timer.program.progress import program_runs, program_sessions
 
     for name in ("Blöck A", "Block B"):
         for who in ("Ann", None):
-            fast_runs = program_sessions(read_program_sessions([path], name), name, who)
-            whole_runs = program_sessions(read_sessions([path]), name, who)
+            fast_runs = program_sessions(program_runs([path]), name, who)
+            whole_runs = program_sessions(read_log([path])[0], name, who)
             assert {n: [(s.id, s.status, s.started_at) for s in runs] for n, runs in fast_runs.items()} == {
                 n: [(s.id, s.status, s.started_at) for s in runs] for n, runs in whole_runs.items()
             }

@@ -16,7 +16,7 @@ from timer.errors import InputError, Problem
 from timer.plan import Plan, ProgramSession
 from timer.program.expand import LoadedProgram, check_program, load_program
 from timer.program.models import looks_like_program
-from timer.program.progress import next_session, read_program_sessions
+from timer.program.progress import next_session, program_runs
 from timer.text import printable
 
 
@@ -54,7 +54,7 @@ def choose_session(
         )
     if week is not None and session is not None:
         return loaded.session(week, session)
-    chosen = next_session(loaded, read_program_sessions(logs, loaded.program.name), athlete)
+    chosen = next_session(loaded, program_runs(logs), athlete)
     if chosen is None:
         who = f" for {printable(athlete)}" if athlete else ""
         raise InputError(

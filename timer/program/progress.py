@@ -7,7 +7,6 @@ nothing: the next session is the first one in order not done. No Textual here.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ from typing import Literal
 
 from timer.plan import ProgramPlace, ProgramSession
 from timer.program.expand import LoadedProgram
-from timer.replog.reader import LoggedSession, read_log, read_starts
+from timer.replog import index
+from timer.replog.reader import LoggedSession, read_log
 
 Status = Literal["done", "aborted", "next", "todo"]
 
@@ -83,18 +83,28 @@ def next_session(
     return next((s for s in loaded.sessions if s.number not in done), None)
 
 
-def read_sessions(paths: Iterable[str | os.PathLike[str]]) -> list[LoggedSession]:
-    """The sessions of the logs that exist (a new athlete has no log yet: nothing is done)."""
-    existing = [p for p in paths if Path(p).exists()]
-    return read_log(existing)[0] if existing else []
+def program_runs(paths: Iterable[str | os.PathLike[str]]) -> list[LoggedSession]:
+    """Every program's sessions in the logs that exist, with their status (a new athlete has no log yet:
+    nothing is done), oldest first; without their sets (`with_sets` adds them).
+
+    `run PROGRAM`, the picker's "today", the summary's next session and `circuit-timer program` all ask
+    this. With one log (the usual case) the program index beside it answers, so start-up does not grow
+    with the log (timer.replog.index); with several, every line of them is read.
+    """
+    existing = [Path(p) for p in paths if Path(p).exists()]
+    if len(existing) == 1:
+        return index.program_runs(existing[0])
+    return [s for s in read_log(existing)[0] if s.program is not None] if existing else []
 
 
-def read_program_sessions(paths: Iterable[str | os.PathLike[str]], program: str) -> list[LoggedSession]:
-    """The sessions of `program` in the logs that exist, with their status but no sets: enough for the next
-    session, read without decoding every line (`run PROGRAM` must start as fast with a log of years)."""
-    existing = [p for p in paths if Path(p).exists()]
-    needle = json.dumps(program, ensure_ascii=False).encode("utf-8")  # as the writer spells it
-    return [s for s in read_starts(existing, needle) if s.program == program] if existing else []
+def with_sets(paths: Iterable[str | os.PathLike[str]], runs: Iterable[LoggedSession]) -> list[LoggedSession]:
+    """Some of `program_runs`' sessions read in full (sets, corrections, RPE), for the block's view."""
+    existing = [Path(p) for p in paths if Path(p).exists()]
+    runs = list(runs)
+    ids = {s.id for s in runs}
+    if len(existing) == 1:
+        return index.with_sets(existing[0], runs)
+    return [s for s in read_log(existing)[0] if s.id in ids] if existing and ids else []
 
 
 def what_next(place: ProgramPlace, logs: Iterable[str | os.PathLike[str]], athlete: str | None) -> str:
@@ -104,7 +114,7 @@ def what_next(place: ProgramPlace, logs: Iterable[str | os.PathLike[str]], athle
 
     try:
         loaded = load_program(place.path)
-        upcoming = next_session(loaded, read_sessions(logs), athlete)
+        upcoming = next_session(loaded, program_runs(logs), athlete)
     except CircuitTimerError as exc:  # the program was edited into a broken file meanwhile
         first = str(exc).splitlines()[0]
         return f"Next session unknown: {first}"

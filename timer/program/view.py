@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from timer.circuit import load_athlete
 from timer.errors import CircuitTimerError
 from timer.program.command import log_paths
 from timer.program.expand import LoadedProgram, load_program
-from timer.program.progress import SessionStatus, read_sessions, statuses
+from timer.program.progress import SessionStatus, program_runs, statuses, with_sets
 from timer.text import printable
 
 
@@ -60,7 +60,11 @@ def command(args: argparse.Namespace, today: datetime | None = None) -> int:
     try:
         loaded = load_program(args.file)
         athlete = load_athlete(args.athlete).name if args.athlete else None
-        rows = statuses(loaded, read_sessions(log_paths(args.log)), athlete)
+        logs = log_paths(args.log)
+        rows = statuses(loaded, program_runs(logs), athlete)
+        # The sessions shown as done, read in full: their sets and reps are counted on each row.
+        full = {s.id: s for s in with_sets(logs, [r.logged for r in rows if r.status == "done" and r.logged])}
+        rows = [replace(r, logged=full.get(r.logged.id, r.logged)) if r.logged else r for r in rows]
     except CircuitTimerError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -445,38 +445,35 @@ def latest_start(
     return None
 
 
-def read_starts(
-    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], needle: bytes
-) -> list[LoggedSession]:
-    """The sessions whose start (or resume) lines hold `needle`, oldest first, from those lines and the end
-    records alone: who, what, when and the status, but no sets or taps.
+def replay(files: Iterable[tuple[Path, Iterable[bytes]]]) -> list[LoggedSession]:
+    """Sessions from chosen lines of each file (in file order), kept by the same books as `read_log`, taps
+    left out; oldest first.
 
-    For questions about whole sessions only, such as a program's next session (the first not completed):
-    two byte searches through the logs, decoding only the lines found, instead of every line (a 100 MB log
-    in a fraction of the time). Damage is `read_log`'s to report.
+    For questions that need only some lines, found without decoding every line: the program index
+    (timer.replog.index) hands on the start, end, RPE and correction lines of programs' sessions, or every
+    line of a few sessions. Lines that do not decode are left out: damage is `read_log`'s to report.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
     books = _Books(taps=False, left=MAX_HELD)
     sessions = books.sessions
-    for raw in paths:
-        path = Path(raw)
-        try:
-            # In file order, so a resume and an end at the same session time keep their order.
-            for line in _lines_containing(path, (needle, b'"session_end"')):
-                record = decode(line)
-                if isinstance(record, Start) and record.session not in sessions and needle in line:
-                    sessions[record.session] = LoggedSession(id=record.session, source=path)
-                if not isinstance(record, (Start, End)) or record.session not in sessions:
-                    continue  # another session's end, or damage (read_log reports it)
+    for path, lines in files:
+        for line in lines:
+            record = decode(line)
+            if isinstance(record, str):
+                continue
+            sid = record.session
+            session = sessions.get(sid)
+            try:
+                if session is None:
+                    _spend(books, SESSION_COST + 49 + len(sid))
+                    session = sessions[sid] = LoggedSession(id=sid, source=path)
                 books.order += 1
-                session = sessions[record.session]
-                _HANDLERS[type(record)](session, record, record.t, books)
-                if record.t > session.last_t:
-                    session.last_t = record.t
-        except OSError as error:
-            raise LogError(f"Cannot read the rep log {printable_path(path)}: {reason(error)}.") from None
-    result = [_finish(s) for s in books.sessions.values()]
+                t = record.t
+                _HANDLERS[type(record)](session, record, t, books)
+            except _OverCap:
+                continue
+            if t > session.last_t:
+                session.last_t = t
+    result = [_finish(s) for s in sessions.values() if s.circuit is not None or s.sets or s._last or s.taps]
     result.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC))
     return result
 
