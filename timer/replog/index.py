@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -27,7 +28,7 @@ import msgspec
 
 from timer.errors import LogError
 from timer.replog.lines import MAX_LINE_BYTES, open_regular, reason
-from timer.replog.reader import LoggedSession, replay
+from timer.replog.reader import LoggedSession, _lines_containing, replay
 from timer.replog.records import End, SessionRpe, SetUpdate, Start, decode
 from timer.text import printable_path
 
@@ -74,7 +75,19 @@ def program_runs(log: str | os.PathLike[str]) -> list[LoggedSession]:
     log = Path(log)
     with _readable(log):
         lines = _indexed_lines(log)
-    return replay([(log, (line for _, line in lines))])
+    runs = replay([(log, (line for _, line in lines))])
+    undated = [s for s in runs if s.started_at is None]
+    if undated:  # a start line without a readable date: the full read dates it by its first set
+        full = {s.id: s for s in with_sets(log, undated)}
+        runs = [full.get(s.id, s) if s.started_at is None else s for s in runs]
+        first: dict[str, int] = {}  # as `replay` orders a tie: by the first line of each session
+        for offset, line in lines:
+            record = decode(line)
+            if not isinstance(record, str):
+                first.setdefault(record.session, offset)
+        oldest = datetime.min.replace(tzinfo=UTC)
+        runs.sort(key=lambda s: (s.started_at or oldest, first.get(s.id, 0)))
+    return runs
 
 
 @contextlib.contextmanager
@@ -87,43 +100,25 @@ def _readable(log: Path) -> Iterator[None]:
 
 
 def with_sets(log: str | os.PathLike[str], sessions: Iterable[LoggedSession]) -> list[LoggedSession]:
-    """The same sessions of one log read in full (sets, corrections, RPE), from the span of the log each
-    one's indexed lines cover: its first start line to its last indexed line (its sets lie between)."""
+    """The same sessions of one log read in full (sets, corrections, RPE, counts), from the first of their
+    start lines on: the lines holding their ids, found by a byte search (the block's view reads the weeks
+    since the block began, not the years before)."""
     log = Path(log)
     wanted = {s.id for s in sessions}
     if not wanted:
         return []
-    needles = [msgspec.json.encode(sid) for sid in wanted]  # each id as the writer spells it
-    spans: dict[str, tuple[int, int]] = {}
-    chosen: list[bytes] = []
     with _readable(log):
+        begin = None
         for offset, line in _indexed_lines(log):
             record = decode(line)
             if not isinstance(record, str) and record.session in wanted:
-                begin = spans.get(record.session, (offset, 0))[0]
-                spans[record.session] = (begin, offset + len(line))
-        with open_regular(log) as f:
-            # In file order, once each: sessions of one log may overlap (a squad sharing it).
-            for begin, end in _merged(sorted(spans.values())):
-                f.seek(begin)
-                for line in f.read(end - begin).split(b"\n")[:-1]:  # a span ends a line: \n only
-                    if len(line) < MAX_LINE_BYTES and any(needle in line for needle in needles):
-                        chosen.append(line + b"\n")
-    return [s for s in replay([(log, chosen)]) if s.id in wanted]
-
-
-def _merged(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """Sorted spans with overlaps joined."""
-    current: tuple[int, int] | None = None
-    for begin, end in spans:
-        if current is not None and begin <= current[1]:
-            current = (current[0], max(current[1], end))
-            continue
-        if current is not None:
-            yield current
-        current = (begin, end)
-    if current is not None:
-        yield current
+                begin = offset
+                break
+        if begin is None:
+            return []
+        needles = tuple(msgspec.json.encode(sid) for sid in sorted(wanted))  # as the writer spells ids
+        lines = list(_lines_containing(log, needles, start=begin))
+    return [s for s in replay([(log, lines)]) if s.id in wanted]
 
 
 def _indexed_lines(log: Path) -> list[tuple[int, bytes]]:
