@@ -38,8 +38,9 @@ CHECK_BYTES = 1 << 16
 MAX_INDEX_BYTES = 64 << 20
 """A larger index is not read (a real one of years of programs is a few MB): it is rebuilt instead."""
 BLOCK = 1 << 22
-NEEDLES = (b'"session_start"', b'"session_resume"', b'"session_end"', b'"session_rpe"', b'"set_update"')
-"""The record types the index keeps, as the writer spells them: only lines holding one are decoded."""
+NEEDLES = (b'"session_', b'"set_update"')
+"""The record types the index keeps (`session_start`, `_resume`, `_end`, `_rpe`, `set_update`) as the writer
+spells them: only lines holding one are decoded (two searches of the bytes, not five)."""
 
 
 class Index(msgspec.Struct, forbid_unknown_fields=True):
@@ -261,6 +262,8 @@ def _write_index(log: Path, st: os.stat_result, size: int, lines: list[tuple[int
             [(offset, line[:-1].decode("utf-8")) for offset, line in lines],
         )
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()  # left by a process of the same id that died before renaming it
         fd = os.open(temp, flags, st.st_mode & 0o666)
         with os.fdopen(fd, "wb") as out:
             out.write(msgspec.json.encode(index))
