@@ -199,6 +199,21 @@ def test_a_garbage_index_is_rebuilt(tmp_path: Path, block, spoil) -> None:
     assert json.loads(path.read_bytes())["size"] == log.stat().st_size  # rebuilt
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_an_index_that_is_no_file_is_replaced_without_hanging(tmp_path: Path, block, kind: str) -> None:
+    """A pipe would block a reader forever, /dev/zero never ends: neither is read as an index."""
+    log = tmp_path / "log.jsonl"
+    write_sessions(log, block, random.Random(12), 4)
+    path = index_path(log)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    assert_like_a_full_read(log)
+
+
 def test_a_hostile_index_cannot_add_sessions(tmp_path: Path, block) -> None:
     """An index claiming a completed session the log does not hold (or holds elsewhere) is not believed."""
     log = tmp_path / "log.jsonl"

@@ -220,7 +220,7 @@ def _valid_index(log: Path, f: IO[bytes], st: os.stat_result) -> Index | None:
         if len(data) > MAX_INDEX_BYTES:
             return None
         index = msgspec.json.decode(data, type=Index)
-    except (OSError, ValueError, msgspec.DecodeError):  # LogError (a device, a pipe) is a ValueError
+    except (OSError, LogError, msgspec.DecodeError):  # LogError: a device or a pipe at the index's name
         return None
     if (
         index.index != "circuit-timer program index"
@@ -268,6 +268,6 @@ def _write_index(log: Path, st: os.stat_result, size: int, lines: list[tuple[int
         with os.fdopen(fd, "wb") as out:
             out.write(msgspec.json.encode(index))
         os.replace(temp, target)
-    except (OSError, ValueError):  # a read-only folder, a full disk: the index is only a shortcut
+    except (OSError, LogError, UnicodeDecodeError):  # a read-only folder, a full disk: only a shortcut
         with contextlib.suppress(OSError):
             temp.unlink()
