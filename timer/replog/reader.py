@@ -8,6 +8,7 @@ No Textual, no pydantic.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -282,19 +283,38 @@ def read_log(
     finally:
         if gc_was_on:
             gc.enable()
+    return _sessions(books), problems
+
+
+def _sessions(books: _Books) -> list[LoggedSession]:
+    """The sessions kept, finished and oldest first."""
     # A session id seen only in records that carry nothing to show (a lone pause or tap) is left out.
     result = [
         _finish(s) for s in books.sessions.values() if s.circuit is not None or s.sets or s._last or s.taps
     ]
     result.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC))
-    return result, problems
+    return result
+
+
+def _keep(books: _Books, path: Path, record: Record) -> None:
+    """One checked record into its session's books (the session made when its id first comes); raises
+    _OverCap, before anything changed, past the reading's caps."""
+    sid = record.session
+    session = books.sessions.get(sid)
+    if session is None:
+        _spend(books, SESSION_COST + 49 + len(sid))
+        session = books.sessions[sid] = LoggedSession(id=sid, source=path)
+    books.order += 1
+    t = record.t
+    _HANDLERS[type(record)](session, record, t, books)
+    if t > session.last_t:
+        session.last_t = t
 
 
 def _read_file(path: Path, books: _Books, problems: list[Problem]) -> None:
     """Add one file's records to `books` and its problems to `problems`."""
     # The loop keeps no line count: problems note the byte offset, turned into line numbers only if any occur.
     issues: dict[str, list[int]] = {}
-    sessions = books.sessions
     line = b""
     try:
         with open_regular(path) as f:
@@ -312,20 +332,10 @@ def _read_file(path: Path, books: _Books, problems: list[Problem]) -> None:
                     if line.strip():  # a blank line is no problem
                         _note(issues, record, f.tell() - len(line))
                     continue
-                sid = record.session
-                session = sessions.get(sid)
                 try:
-                    if session is None:
-                        _spend(books, SESSION_COST + 49 + len(sid))
-                        session = sessions[sid] = LoggedSession(id=sid, source=path)
-                    books.order += 1
-                    t = record.t
-                    _HANDLERS[type(record)](session, record, t, books)
+                    _keep(books, path, record)
                 except _OverCap as over:
                     _note(issues, over.args[0], f.tell() - len(line))
-                    continue
-                if t > session.last_t:
-                    session.last_t = t
             if line and line[-1] != 0x0A:
                 _note(issues, "torn", f.tell() - len(line))
     except OSError as error:
@@ -454,28 +464,14 @@ def replay(files: Iterable[tuple[Path, Iterable[bytes]]]) -> list[LoggedSession]
     line of a few sessions. Lines that do not decode are left out: damage is `read_log`'s to report.
     """
     books = _Books(taps=False, left=MAX_HELD)
-    sessions = books.sessions
     for path, lines in files:
         for line in lines:
             record = decode(line)
             if isinstance(record, str):
                 continue
-            sid = record.session
-            session = sessions.get(sid)
-            try:
-                if session is None:
-                    _spend(books, SESSION_COST + 49 + len(sid))
-                    session = sessions[sid] = LoggedSession(id=sid, source=path)
-                books.order += 1
-                t = record.t
-                _HANDLERS[type(record)](session, record, t, books)
-            except _OverCap:
-                continue
-            if t > session.last_t:
-                session.last_t = t
-    result = [_finish(s) for s in sessions.values() if s.circuit is not None or s.sets or s._last or s.taps]
-    result.sort(key=lambda s: s.started_at or datetime.min.replace(tzinfo=UTC))
-    return result
+            with contextlib.suppress(_OverCap):
+                _keep(books, path, record)
+    return _sessions(books)
 
 
 def _read_session(path: Path, sid: str, offset: int) -> LoggedSession:
