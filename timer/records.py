@@ -11,7 +11,8 @@ docs/log-format.md:
   **not started** when the log has no record of it.
 - A set is **not counted** when some part of it has no reps the athlete tapped or typed.
 - A session is **completed** only when it reached its end (`session_end` `completed`).
-- Times are shown as `M:SS` rounded to the nearest second (halves up); volume (load × reps) is rounded
+- Times are shown as `M:SS` rounded to the nearest second (halves up), except pause lengths, which round
+  down like a stopwatch (`format_pause`); volume (load × reps) is rounded
   once, to 0.1, and shown without a trailing `.0`.
 
 No Textual here.
@@ -178,6 +179,15 @@ def format_time(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_pause(seconds: float) -> str:
+    """A pause's length as a stopwatch shows it: whole seconds rounded *down* (23.9 s is `0:23`).
+
+    A pause counts up while it lasts; rounding it to the nearest second showed `paused 0:24` after 23.5 s,
+    a second that had not passed yet (issue 16). Everything else spent keeps `format_time`'s halves-up rule.
+    """
+    return format_time(math.floor(round(max(0.0, seconds), 6)))
 
 
 def round_volume(volume: float) -> float:

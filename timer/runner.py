@@ -18,7 +18,7 @@ from timer.audio import BellPlayer, Player
 from timer.clock import Clock
 from timer.cues import phase_cues
 from timer.plan import Phase, Plan
-from timer.records import format_time
+from timer.records import format_pause
 from timer.replog.recorder import Recorder
 from timer.replog.resume import Resume
 from timer.session import (
@@ -377,9 +377,9 @@ class SessionRunner:
         if self.paused_by_suspend and state.status == "paused":
             parts.append("paused while suspended: p goes on")
         if self.stopped_s is not None and state.status == "paused":
-            parts.append(f"paused: the timer did not run for {format_time(self.stopped_s)}; p goes on")
+            parts.append(f"paused: the timer did not run for {format_pause(self.stopped_s)}; p goes on")
         if state.status == "paused" and state.paused_s >= 1:
-            parts.append(f"paused {format_time(state.paused_s)}")
+            parts.append(f"paused {format_pause(state.paused_s)}")
         return " · ".join(parts)
 
     def render_voices(self) -> None:

@@ -284,6 +284,14 @@ def test_times_round_to_the_nearest_second_everywhere(seconds: float, shown: str
 
 
 @pytest.mark.parametrize(
+    ("seconds", "shown"), [(23.9, "0:23"), (23.0, "0:23"), (59.99, "0:59"), (60.0, "1:00"), (0.0, "0:00")]
+)
+def test_pause_lengths_round_down_like_a_stopwatch(seconds: float, shown: str) -> None:
+    """Issue 16 point 7: `paused 0:23` for 23.9 s (a second that has not passed is never shown)."""
+    assert records.format_pause(seconds) == shown
+
+
+@pytest.mark.parametrize(
     ("volume", "shown"), [(212.5, "212.5"), (212.04, "212"), (1280.0, "1 280"), (0.05, "0.1")]
 )
 def test_volume_is_rounded_once_to_a_tenth(volume: float, shown: str) -> None:

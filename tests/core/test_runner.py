@@ -354,9 +354,18 @@ def test_the_status_line_says_only_what_is_wrong(
     assert (
         runner.status_text(state)
         == (
-            "log NOT saved (retrying) · paused while suspended: p goes on · paused 0:02"  # timer.records' rounding
+            "log NOT saved (retrying) · paused while suspended: p goes on · paused 0:02"
         )
     )
+
+
+def test_the_pause_length_on_the_status_line_is_the_floor(runner: SessionRunner, clock: FakeClock) -> None:
+    """Issue 16 point 7: 23.9 s paused reads `paused 0:23`, as a stopwatch would (it said 0:24)."""
+    runner.toggle_pause()
+    clock.advance(23.9)
+    assert runner.status_text(runner.poll(clock())) == "paused 0:23"
+    clock.advance(0.1)
+    assert runner.status_text(runner.poll(clock())) == "paused 0:24"
 
 
 # --- honest records ---------------------------------------------------------------------------------------

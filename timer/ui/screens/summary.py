@@ -28,7 +28,7 @@ from timer import e1rm
 from timer.errors import CircuitTimerError
 from timer.history.trends import compare, previous_reps
 from timer.plan import Phase
-from timer.records import format_time, format_volume, srpe_minutes
+from timer.records import format_pause, format_time, format_volume, srpe_minutes
 from timer.replog import SetKey, set_key
 from timer.replog.recorder import Recorder, default_rescue_path
 from timer.tally import SetLine, Tally
@@ -386,7 +386,7 @@ class SummaryScreen(Screen[None]):
         t = self.tally
         bits = []
         if t.pauses:
-            bits.append(f"Paused {len(t.pauses)}× for {format_time(t.paused_s)}")
+            bits.append(f"Paused {len(t.pauses)}× for {format_pause(t.paused_s)}")
         else:
             bits.append("No pauses")
         if t.skips:
