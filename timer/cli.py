@@ -684,24 +684,33 @@ def _whose(athlete: str | None) -> str:
     return f"for {clean_text(athlete)}" if athlete else "without an athlete"
 
 
-NO_TERMINAL = "needs a terminal"
+NO_TERMINAL = "needs a terminal (use --plain for a line mode)"
 """What `run` and the picker say when stdin or stdout is not a terminal (a pipe, a file, /dev/null)."""
 
 
 def _has_terminal(command: str) -> bool:
-    """True when stdin and stdout are both terminals; otherwise says so on stderr (the caller exits 2).
+    """True when stdin and stdout are both terminals that can draw a full screen; otherwise says why on
+    stderr (the caller exits 2).
 
     A full-screen UI with no terminal to read keys from waits forever at the overview (`run FILE < /dev/null`
-    hung), and one drawing into a file or pipe fills it with escape codes. Checked after the files, so a
-    broken circuit or log is still reported as such.
+    hung), and one drawing into a file or pipe fills it with escape codes. `TERM=dumb` (or no TERM) has no
+    cursor addressing: the message in `timer.terminal.refusal` offers `--plain`. Checked after the files, so
+    a broken circuit or log is still reported as such.
     """
-    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout)) if not _isatty(stream)]
-    if not missing:
-        return True
+    from timer.terminal import detect, refusal
+
     name = f"circuit-timer {command}".strip()
-    why = "input and output are not terminals" if len(missing) == 2 else f"{missing[0]} is not one"
-    print(f"{name}: {NO_TERMINAL} (its {why})", file=sys.stderr)
-    return False
+    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout)) if not _isatty(stream)]
+    if missing:
+        why = "input and output are not terminals" if len(missing) == 2 else f"{missing[0]} is not one"
+        hint = NO_TERMINAL if command else NO_TERMINAL.replace("--plain", "circuit-timer run FILE --plain")
+        print(f"{name}: {hint}; its {why}", file=sys.stderr)
+        return False
+    refused = refusal(detect(), is_tty=True)
+    if refused is not None:
+        print(f"{name}: {refused.removeprefix('circuit-timer ')}", file=sys.stderr)
+        return False
+    return True
 
 
 def _isatty(stream: object) -> bool:

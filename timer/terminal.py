@@ -25,6 +25,8 @@ class Terminal:
     ascii_only: bool
     """The locale is not UTF-8: draw with ASCII only (`#` digits, `-` bars)."""
     colours: ColourMode
+    term: str = ""
+    """`TERM` as given (empty when unset), for the message that refuses a dumb one."""
 
 
 def detect(env: Mapping[str, str] | None = None, *, utf8_mode: bool | None = None) -> Terminal:
@@ -35,6 +37,7 @@ def detect(env: Mapping[str, str] | None = None, *, utf8_mode: bool | None = Non
         dumb=term in ("", "dumb", "unknown"),
         ascii_only=not locale_is_utf8(env, bool(sys.flags.utf8_mode) if utf8_mode is None else utf8_mode),
         colours=colour_mode(env),
+        term=term,
     )
 
 
@@ -75,12 +78,16 @@ def colour_mode(env: Mapping[str, str]) -> ColourMode:
 
 
 def refusal(terminal: Terminal, *, is_tty: bool) -> str | None:
-    """Why the full-screen UI cannot start here (a sentence for the athlete), or None when it can."""
+    """Why the full-screen UI cannot start here (a sentence for the athlete), or None when it can.
+
+    `run FILE --plain` never asks: a line mode works on any terminal, a pipe or a serial console.
+    """
     if not is_tty:
         return f"circuit-timer needs a terminal ({PLAIN_HINT})"
     if terminal.dumb:
+        says = f"says TERM={terminal.term}" if terminal.term else "does not say what it is (TERM is not set)"
         return (
-            "circuit-timer needs a terminal that can draw a full screen; this one says TERM=dumb "
+            f"circuit-timer needs a terminal that can draw a full screen; this one {says} "
             f"({PLAIN_HINT}: circuit-timer run FILE --plain)"
         )
     return None

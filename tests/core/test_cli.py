@@ -515,8 +515,11 @@ def test_an_empty_log_variable_counts_as_unset(tmp_path: Path, monkeypatch) -> N
 # --- issue 14, item 7: no terminal, no UI ------------------------------------------------------------------
 
 
-def _without_terminal(argv: list[str], cwd: Path, *, stdin_tty: bool, stdout_tty: bool):
-    """Run the real command with stdin and/or stdout a pseudo-terminal, the other /dev/null or a pipe."""
+def _without_terminal(
+    argv: list[str], cwd: Path, *, stdin_tty: bool, stdout_tty: bool, term: str | None = "xterm-256color"
+):
+    """Run the real command with stdin and/or stdout a pseudo-terminal, the other /dev/null or a pipe
+    (`term`: TERM for it; None leaves it unset)."""
     import os
     import pty
 
@@ -529,7 +532,9 @@ def _without_terminal(argv: list[str], cwd: Path, *, stdin_tty: bool, stdout_tty
             stderr=subprocess.PIPE,
             cwd=cwd,
             timeout=20,  # the bug was a hang: a timeout fails the test instead of stalling the run
-            env={**os.environ, "TERM": "xterm-256color", "XDG_DATA_HOME": str(cwd)},
+            env={k: v for k, v in os.environ.items() if k != "TERM"}
+            | {"XDG_DATA_HOME": str(cwd)}
+            | ({"TERM": term} if term is not None else {}),
         )
     finally:
         os.close(leader)
@@ -554,7 +559,25 @@ def test_run_and_the_picker_without_a_terminal_exit_2_at_once(
     result = _without_terminal(argv, tmp_path, stdin_tty=stdin_tty, stdout_tty=stdout_tty)
     assert result.returncode == 2
     name = "circuit-timer run" if command == "run" else "circuit-timer"
-    assert result.stderr.decode() == f"{name}: needs a terminal ({why})\n"
+    plain = "--plain" if command == "run" else "circuit-timer run FILE --plain"
+    # Issue 14 point 7: once a line mode exists, the message offers it.
+    assert result.stderr.decode() == f"{name}: needs a terminal (use {plain} for a line mode); {why}\n"
+    assert not (tmp_path / "log.jsonl").exists() or (tmp_path / "log.jsonl").stat().st_size == 0
+
+
+@pytest.mark.parametrize(("term", "says"), [("dumb", "says TERM=dumb"), (None, "TERM is not set")])
+@pytest.mark.parametrize("command", ["run", "bare"])
+def test_a_dumb_terminal_is_refused_the_full_screen_ui_and_offered_plain(
+    write_toml, tmp_path: Path, term: str | None, says: str, command: str
+) -> None:
+    """Issue 16 point 3: TERM=dumb (or none) got the full-screen UI with colour, mouse and keyboard codes."""
+    argv = ["run", str(write_toml(GOOD)), "--log", str(tmp_path / "log.jsonl")] if command == "run" else []
+    result = _without_terminal(argv, tmp_path, stdin_tty=True, stdout_tty=True, term=term)
+    assert result.returncode == 2
+    name = "circuit-timer run" if command == "run" else "circuit-timer"
+    message = result.stderr.decode()
+    assert message.startswith(f"{name}: needs a terminal that can draw a full screen; this one ")
+    assert says in message and "(use --plain for a line mode: circuit-timer run FILE --plain)" in message
     assert not (tmp_path / "log.jsonl").exists() or (tmp_path / "log.jsonl").stat().st_size == 0
 
 

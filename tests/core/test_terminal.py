@@ -44,6 +44,8 @@ def test_a_dumb_terminal_is_refused_with_the_way_out() -> None:
     assert dumb.dumb
     message = refusal(dumb, is_tty=True)
     assert message is not None and "TERM=dumb" in message and "--plain" in message
+    unset = refusal(detect({"LANG": "C.UTF-8"}), is_tty=True)
+    assert unset is not None and "TERM is not set" in unset and "--plain" in unset
     assert refusal(detect({"TERM": "xterm", "LANG": "C.UTF-8"}), is_tty=True) is None
     assert (
         refusal(detect({"TERM": "xterm"}), is_tty=False)
