@@ -351,11 +351,8 @@ def test_the_status_line_says_only_what_is_wrong(
     runner.pause_for_suspend()
     clock.advance(2.4)
     state = runner.poll(clock())
-    assert (
-        runner.status_text(state)
-        == (
-            "log NOT saved (retrying) · paused while suspended: p goes on · paused 0:02"
-        )
+    assert runner.status_text(state) == (
+        "log NOT saved (retrying) · paused while suspended: p goes on · paused 0:02"
     )
 
 
