@@ -11,7 +11,7 @@ from pathlib import Path
 
 from timer.e1rm import convert
 from timer.plan import Phase, Plan
-from timer.records import Part, SessionResult, group_sets
+from timer.records import Part, SessionResult, format_pause, format_time, format_volume, group_sets
 from timer.session import Pause, Session, Skip, State
 
 
@@ -140,3 +140,46 @@ class Tally:
     @property
     def active_s(self) -> float:
         return sum(s.seconds for s in self.sets)
+
+    # --- as text (the summary screen and `run --plain` say the same) -----------------------------------
+
+    def totals_text(self) -> str:
+        """`Time 2:36 · 1/2 sets done, 1 cut short · 1 set not counted · 12 reps · volume 360 kg`, and for a
+        resumed session a second line with what was done before the break."""
+        result = self.result
+        unit = self.plan.unit
+        volume = result.volume(unit)
+        bits = [f"Time {format_time(self.total_s)}", result.sets_text()]
+        if result.not_counted:
+            bits.append(f"{_count(result.not_counted, 'set')} not counted")
+        bits.append(f"{self.total_reps} reps")
+        if volume:
+            bits.append(f"volume {format_volume(volume)} {unit}")
+        text = " · ".join(bits)
+        if self.earlier_sets:
+            text += (
+                f"\nResumed: {_count(self.earlier_sets, 'set')} and {self.earlier_reps} reps before the break"
+            )
+        return text
+
+    def breaks_text(self) -> str:
+        """`Paused 1× for 0:07 · skipped 1: rest (0:04 left)`: pauses (lengths as the floor), skips."""
+        bits = [
+            f"Paused {len(self.pauses)}× for {format_pause(self.paused_s)}" if self.pauses else "No pauses"
+        ]
+        if self.skips:
+            names = {"prepare": "get ready", "work": "work", "rest": "rest", "round_rest": "round rest"}
+            listed = ", ".join(
+                f"{names[s.phase.kind]}"
+                + (f" {s.phase.exercise}" if s.phase.is_work else "")
+                + f" ({format_time(s.remaining_s)} left)"
+                for s in self.skips
+            )
+            bits.append(f"skipped {len(self.skips)}: {listed}")
+        else:
+            bits.append("nothing skipped")
+        return " · ".join(bits)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

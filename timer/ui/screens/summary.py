@@ -28,7 +28,7 @@ from timer import e1rm
 from timer.errors import CircuitTimerError
 from timer.history.trends import compare, previous_reps
 from timer.plan import Phase
-from timer.records import format_pause, format_time, format_volume, srpe_minutes
+from timer.records import format_time, srpe_minutes
 from timer.replog import SetKey, set_key
 from timer.replog.recorder import Recorder, default_rescue_path
 from timer.tally import SetLine, Tally
@@ -356,18 +356,7 @@ class SummaryScreen(Screen[None]):
         return cell
 
     def _totals(self) -> str:
-        t = self.tally
-        result = t.result
-        unit = t.plan.unit
-        volume = result.volume(unit)
-        bits = [f"Time {format_time(t.total_s)}", result.sets_text()]
-        if result.not_counted:
-            bits.append(f"{_count(result.not_counted, 'set')} not counted")
-        bits.append(f"{t.total_reps} reps")
-        if volume:
-            bits.append(f"volume {format_volume(volume)} {unit}")
-        earlier = self._earlier()
-        return " · ".join(bits) + (f"\n{earlier}" if earlier else "")
+        return self.tally.totals_text()
 
     def _hint(self) -> str:
         if self._unsaved():
@@ -376,31 +365,8 @@ class SummaryScreen(Screen[None]):
             return "0–10: session RPE · Enter skips · q to quit"
         return "j/k or ↑↓: choose a set · digits + Enter: correct its reps · r: RPE · q to quit"
 
-    def _earlier(self) -> str:
-        t = self.tally
-        if not t.earlier_sets:
-            return ""
-        return f"Resumed: {_count(t.earlier_sets, 'set')} and {t.earlier_reps} reps before the break"
-
     def _interruptions(self) -> str:
-        t = self.tally
-        bits = []
-        if t.pauses:
-            bits.append(f"Paused {len(t.pauses)}× for {format_pause(t.paused_s)}")
-        else:
-            bits.append("No pauses")
-        if t.skips:
-            names = {"prepare": "get ready", "work": "work", "rest": "rest", "round_rest": "round rest"}
-            listed = ", ".join(
-                f"{names[s.phase.kind]}"
-                + (f" {s.phase.exercise}" if s.phase.is_work else "")
-                + f" ({format_time(s.remaining_s)} left)"
-                for s in t.skips
-            )
-            bits.append(f"skipped {len(t.skips)}: {listed}")
-        else:
-            bits.append("nothing skipped")
-        return " · ".join(bits)
+        return self.tally.breaks_text()
 
     def _log_line(self) -> str:
         t = self.tally
@@ -419,7 +385,3 @@ def _short_load(phase: Phase) -> str:
         return "—"
     weight = f"{e1rm.format_weight(phase.load)} {phase.unit}"
     return f"bw+{weight}" if phase.bodyweight else weight
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
