@@ -86,8 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--flash",
         choices=list(FLASH_SECONDS),
-        default="long",
         help="how long go/stop flash the screen: long (about 1 s, default), short (0.3 s) or off",
+    )
+    run.add_argument(
+        "--plain",
+        action="store_true",
+        help="a line per event instead of the full screen (a serial console, a screen reader, a pipe); "
+        "reps and commands as lines on stdin",
     )
 
     _session_flags(run)
@@ -586,6 +591,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _usage(
             "run takes one --athlete (a session is one athlete's); for the squad: circuit-timer loads"
         )
+    if args.plain and args.flash is not None:
+        return _usage("--flash has no meaning with --plain (a line mode has no screen to flash)")
     athlete_file = args.athlete[0] if args.athlete else None
     try:
         from timer.replog import prepare_log_path
@@ -598,6 +605,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         resume = find_resume_point(plan, circuit, log_path, athlete_file) if args.resume else None
     except CircuitTimerError as exc:
         return _report_error(exc)
+    if args.plain:  # any terminal, a pipe or a serial line will do: never refused for TERM or a tty
+        from timer.plain import run_plain
+
+        return run_plain(
+            plan,
+            circuit_path=circuit,
+            log_path=log_path,
+            resume=resume,
+            mute=args.mute,
+            voice=not args.no_voice,
+        )
     if not _has_terminal("run"):
         return 2
     from timer.terminal import detect
@@ -612,7 +630,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         mute=args.mute,
         voice=not args.no_voice,
         resume=resume,
-        flash_s=FLASH_SECONDS[args.flash],
+        flash_s=FLASH_SECONDS[args.flash or "long"],
         ascii=terminal.ascii_only,
         colours=terminal.colours,
     )
