@@ -8,6 +8,7 @@ import errno
 import os
 import shutil
 import textwrap
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,32 @@ class Disk:
             real(fd, data, sync)
 
         monkeypatch.setattr(replog_writer, "_append", append)
+
+
+class HungDisk:
+    """Makes the log's disk hang: every write to that one file waits until `answer()` (at most 5 s, then
+    it goes on and `timed_out` says the test did not get there in time). `writing` is set once a write
+    to the log is stuck. No real sleep: the writer thread waits on an event."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+        self.log = log
+        self.writing = threading.Event()
+        self._gate = threading.Event()
+        self.timed_out = False
+        real = replog_writer._append
+
+        def append(fd: int, data: bytes, sync: bool) -> None:
+            if self.log.exists() and os.fstat(fd).st_ino == self.log.stat().st_ino:
+                self.writing.set()
+                if not self._gate.wait(5):
+                    self.timed_out = True
+            real(fd, data, sync)
+
+        monkeypatch.setattr(replog_writer, "_append", append)
+
+    def answer(self) -> None:
+        """The disk comes back: the stuck write and every later one go through."""
+        self._gate.set()
 
 
 LoggedApp = tuple["CircuitApp", FakeClock, Disk]

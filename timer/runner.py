@@ -49,6 +49,8 @@ MAX_WAKE_S = 1.0
 WAKE_SLACK_S = 0.0001
 """Wake a hair after the boundary, never before it (asyncio timers are never early; this covers rounding)."""
 MIN_DELAY_S = 0.001
+SAVING_S = 1.0
+"""A record not on disk after this long (a slow or hung disk) shows `saving the log…` in the status line."""
 
 
 @dataclass(frozen=True)
@@ -374,6 +376,12 @@ class SessionRunner:
         parts = []
         if self.recorder.problem:
             parts.append("log NOT saved (retrying)")
+        else:
+            # The log writes on its own thread: a record waiting on a slow disk is said after a second (never
+            # called saved before its fsync); the countdown goes on either way.
+            since = self.recorder.saving_since
+            if since is not None and self.clock() - since >= SAVING_S:
+                parts.append("saving the log…")
         if self.paused_by_suspend and state.status == "paused":
             parts.append("paused while suspended: p goes on")
         if self.stopped_s is not None and state.status == "paused":

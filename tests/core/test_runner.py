@@ -315,6 +315,7 @@ def test_a_real_log_holds_what_the_athlete_did(short_plan: Plan, clock: FakeCloc
     runner.skip()
     state = runner.poll(clock())
     assert state.status == "finished" and runner.done
+    runner.recorder.close()  # the log writes on its own thread: what every front end does at its exit
     sessions, problems = read_log(path)
     assert problems == []
     (session,) = sessions

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from tests.conftest import LoggedApp
 from tests.ui.test_ui import SHORT
@@ -34,7 +33,7 @@ async def summary_with_unsaved_records(logged_app: LoggedApp) -> AsyncIterator[t
     async with session_on_a_full_disk(logged_app, 2) as pilot:
         await run_to(pilot, logged_app[1], 120)
         summary = pilot.app.screen
-        assert isinstance(summary, SummaryScreen) and summary.query_one("#rescue-path", Input)
+        assert isinstance(summary, SummaryScreen) and summary.query_one("#summary-rescue").display
         yield pilot, summary
 
 

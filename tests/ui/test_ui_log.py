@@ -8,6 +8,7 @@ log file only (the rescue file is on another "disk").
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -33,7 +34,7 @@ from timer.ui.screens.summary import SummaryScreen
 from timer.ui.widgets.field import Field
 from timer.ui.widgets.line import Line
 
-from .uihelp import in_session, press, screen_text, started
+from .uihelp import in_session, press, screen_text, settle, started
 
 # 0 prepare 0-5 · 1 Squat 5-35 · 2 rest 35-45 · 3 Squat 45-75 · 4 rest 75-85 · 5 Step-ups 85-115
 CIRCUIT = circuit_text("log-screens")
@@ -64,11 +65,11 @@ async def run_to(pilot, clock: FakeClock, seconds: float) -> None:
     clock.set(1000.0 + seconds)
     assert isinstance(pilot.app, CircuitApp)
     pilot.app.sync()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def tap(pilot, n: int) -> None:
-    await pilot.press(*["space"] * n)
+    await press(pilot, *["space"] * n)
 
 
 async def taps_on_a_full_disk(pilot, clock: FakeClock, disk: Disk, taps: int) -> None:
@@ -111,7 +112,7 @@ async def test_disk_full_warns_retries_and_writes_everything_when_it_recovers(
         assert "log NOT saved" not in status(app)
         await run_to(pilot, clock, 120)
         assert isinstance(app.screen, SummaryScreen)
-        assert not app.screen.query(Input)  # nothing to rescue
+        assert not app.screen.query_one("#summary-rescue").display  # nothing to rescue
     kinds = [r["type"] for r in records(log)]
     assert kinds[:4] == ["session_start", "rep", "rep", "rep"]
     assert kinds.count("set") == 3 and kinds[-1] == "session_end"
@@ -182,7 +183,7 @@ async def test_quitting_with_a_full_disk_goes_to_the_summary_instead_of_exiting(
     async with session_on_a_full_disk(logged_app, 2) as pilot:
         await press(pilot, "q", "y")
         assert app.is_running and isinstance(app.screen, SummaryScreen)
-        assert app.screen.query_one("#rescue-path", Input)
+        assert app.screen.query_one("#summary-rescue").display and app.screen.query_one("#rescue-path", Input)
 
 
 async def test_sigterm_with_a_full_disk_saves_to_the_rescue_file(
@@ -340,3 +341,49 @@ def test_rescue_path_is_dated_in_the_home_folder(home: Path) -> None:
     path = default_rescue_path(datetime(2025, 3, 2).date())
     assert path == home / "circuit-timer-rescue-2025-03-02.jsonl"
     assert default_rescue_path() != default_rescue_path(datetime.now().date() - timedelta(days=1))
+
+
+# --- a hung disk (the log writes on its own thread) -----------------------------------------------------
+
+
+async def test_a_hung_disk_never_freezes_the_screen_and_saved_is_said_only_once_fsynced(
+    tmp_path: Path, circuit: Path, plan: Plan, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log's disk hangs from the first record: the screen keeps polling and drawing on the fake clock,
+    the status line says `saving the log…`, and the summary says "Saving…" until the disk answers, then
+    "Log written". Every record arrives in order."""
+    from tests.conftest import HungDisk
+    from timer.ui.widgets.bigdigits import BigDigits
+
+    log = tmp_path / "log.jsonl"
+    disk = HungDisk(monkeypatch, log)
+    clock = FakeClock()
+    app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit, flash_s=0)
+    async with in_session(app) as pilot:
+        assert disk.writing.wait(5)  # the start record is stuck in the writer thread
+        shown = []
+        for t in (2, 6, 7, 36):  # not run_to: it would wait for the log (settle)
+            clock.set(1000.0 + t)
+            app.sync()
+            await pilot.pause()
+            shown.append(app.screen.query_one("#countdown", BigDigits).text)
+            if t in (6, 7):
+                await pilot.press("space")
+        assert shown == ["0:03", "0:29", "0:28", "0:09"]  # prepare, Squat, Squat, the rest after it
+        assert not disk.timed_out and status(app) == "saving the log…"
+        clock.set(1000.0 + 120)
+        app.sync()
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        line = summary.query_one("#summary-log", Field)
+        assert line.text.startswith(f"Saving to {log}…")
+        assert not summary.query_one("#summary-rescue").display
+        disk.answer()
+        assert app.ctx.recorder is not None and app.ctx.recorder.flush()
+        summary._watch_log()  # its timer does this every 0.25 s
+        assert line.text == f"Log written to {log}"
+    assert not disk.timed_out
+    kinds = [r["type"] for r in records(log)]
+    assert kinds == ["session_start", "rep", "rep", "set", "set", "set", "session_end"]
+    assert not [t for t in threading.enumerate() if t.name == "circuit-timer log writer"]

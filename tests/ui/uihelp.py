@@ -13,18 +13,30 @@ from timer.clock import FakeClock
 from timer.ui.app import CircuitApp
 
 
+async def settle(pilot: Pilot) -> None:
+    """Let the app catch up, its log's writer thread included: every record handed over is on disk (or its
+    write failed), and the run screen has polled again to show that."""
+    await pilot.pause()
+    assert isinstance(pilot.app, CircuitApp)
+    recorder = pilot.app.ctx.recorder
+    if recorder is not None:
+        recorder.flush()
+    pilot.app.sync()
+    await pilot.pause()
+
+
 async def at(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
     """Move the fake clock by `seconds` and let the app catch up."""
     clock.advance(seconds)
     assert isinstance(pilot.app, CircuitApp)
     pilot.app.sync()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def press(pilot: Pilot, *pressed: str) -> None:
     """Press `pressed` in order and let the app settle: the press-then-pause every UI test step needs."""
     await pilot.press(*pressed)
-    await pilot.pause()
+    await settle(pilot)
 
 
 def screen_text(app: App) -> str:

@@ -1,7 +1,9 @@
 """Between the session runner and the rep log: opens the log at session start and passes records on.
 
 No Textual here. Without a log (tests, `make_app(log=None)`) every call does nothing. The log itself
-never raises on a failed write; this class only notices new failures so the screen can warn once.
+never raises on a failed write; this class only notices new failures so the screen can warn once. A log it
+opens itself writes on its own thread (`timer.replog.background`): calls here return at once, and
+`saving_since` / `problem` say what the disk has not taken yet.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from timer.plan import Phase, Plan
+from timer.replog.background import DRAIN_S
 from timer.replog.resume import Resume, ResumePoint, original_phase
 from timer.session import Event, PhaseChanged, RestExtended, SessionFinished, SetEnded
 
@@ -102,7 +105,7 @@ class Recorder:
         if self.log is None and self._log_path is not None:
             from timer.replog import SessionLog
 
-            self.log = SessionLog(self._log_path, clock_start=now)
+            self.log = SessionLog(self._log_path, clock_start=now, background=True)
         if self.log is None:
             return
         sha = file_sha256(circuit_path)
@@ -179,6 +182,33 @@ class Recorder:
         pending = getattr(self.log, "pending", None)
         return len(pending) if isinstance(pending, list) else 1
 
+    @property
+    def waiting(self) -> int:
+        """How many records are not on disk yet: in flight to a slow disk, or kept after a failure."""
+        pending = getattr(self.log, "pending", None) if self.log is not None else None
+        return len(pending) if isinstance(pending, list) else 0
+
+    @property
+    def saving_since(self) -> float | None:
+        """The clock time the oldest record still in flight was made (no failure known); None: all saved."""
+        since = getattr(self.log, "waiting_since", None) if self.log is not None else None
+        return since if isinstance(since, (int, float)) else None
+
+    def flush(self, timeout: float = DRAIN_S) -> bool:
+        """Wait at most `timeout` seconds for the records in flight; True when the log holds them all."""
+        flush = getattr(self.log, "flush", None) if self.log is not None else None
+        return bool(flush(timeout)) if callable(flush) else self.waiting == 0
+
+    def close(self, timeout: float = DRAIN_S) -> None:
+        """The end of the app (or of `--plain`): let the log's writer thread finish and join it.
+
+        Call `rescue_unsaved` first when nobody can be asked: what the disk did not take by then is lost
+        to the process's exit otherwise.
+        """
+        close = getattr(self.log, "close", None) if self.log is not None else None
+        if callable(close):
+            close(timeout)
+
     def retry(self) -> None:
         """Try the log again (the disk may have room now)."""
         if self.log is not None and self.problem is not None:
@@ -208,18 +238,27 @@ def default_rescue_path(today: date | None = None) -> Path:
     return Path.home() / f"circuit-timer-rescue-{(today or date.today()).isoformat()}.jsonl"
 
 
-def rescue_unsaved(recorder: Recorder | None) -> str | None:
-    """With no one to ask (SIGTERM, SIGHUP): save unsaved records to the default rescue file.
+def rescue_unsaved(recorder: Recorder | None, timeout: float = DRAIN_S) -> str | None:
+    """With no one to ask (exit, SIGTERM, SIGHUP): wait up to `timeout` for the records in flight, then save
+    what the log has not taken to the default rescue file.
 
     Returns what happened, for the terminal after exit; None when there was nothing to save.
     """
-    if recorder is None or recorder.problem is None:
+    if recorder is None:
+        return None
+    recorder.flush(timeout)
+    if recorder.problem is None and recorder.waiting == 0:
         return None
     from timer.errors import CircuitTimerError
 
+    why = (
+        "The rep log could not be written"
+        if recorder.problem is not None
+        else f"The rep log's disk did not take the last records within {timeout:g} s"
+    )
     target = default_rescue_path()
     try:
         recorder.save_unsaved_to(target)
     except (CircuitTimerError, OSError) as error:
-        return f"The rep log could not be written and saving elsewhere failed too: {error}"
-    return f"The rep log could not be written; this session's records were saved to {target}"
+        return f"{why} and saving elsewhere failed too: {error}"
+    return f"{why}; this session's records were saved to {target}"

@@ -1,8 +1,10 @@
 """The rep log: one crash-safe JSON Lines file holding every session. The writer.
 
 The format is documented for coaches in docs/log-format.md. The rules that shape the writer:
-- append only, one record per line, each line written, flushed and fsynced before the call returns, so
-  after kill -9 or a power cut the file holds every set that ended before it;
+- append only, one record per line, each line written, flushed and fsynced (before the call returns, or
+  with `background=True` by the log's own thread, `timer.replog.background`, so a hung disk never
+  freezes the countdown), so after kill -9 or a power cut the file holds every set that ended before it;
+  a record counts as saved only once fsynced;
 - a failing write (disk full, USB stick pulled) never stops the timer: the record stays in memory,
   is retried with every new record, and can be saved to another file at the summary;
 - the log is checked before a session starts, and a file that is not ours, or is from a newer version,
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from timer import __version__
 from timer.errors import LogError
+from timer.replog.background import DRAIN_S, WriterThread
 from timer.replog.lines import FORMAT_VERSION, SetKey, reason, set_key
 from timer.replog.lock import SessionLock
 from timer.replog.paths import _check_writable, check_writable
@@ -87,6 +90,7 @@ class SessionLog:
         session_id: a new id if None; `start(..., resume=point)` continues the resumed session's id.
         wall: the wall clock (UTC datetimes) for `at`; tests pass a fake.
         sync: fsync each record. Only the synthetic-log generator turns this off.
+        background: write on a thread of the log's own (the app's sessions); otherwise on the caller's.
     """
 
     def __init__(
@@ -97,12 +101,14 @@ class SessionLog:
         session_id: str | None = None,
         wall: Callable[[], datetime] = utc_now,
         sync: bool = True,
+        background: bool = False,
     ) -> None:
         self.path = Path(path)
         self.clock_start = clock_start
         self.session_id = session_id or new_session_id(wall())
         self.pending: list[dict[str, Any]] = []
-        """Records not yet safely on disk, oldest first (retried with every new record)."""
+        """Records not yet safely on disk, oldest first: in flight, or kept after a failed write (retried
+        with every new record)."""
         self.last_error: str | None = None
         """The latest write failure in words for the athlete (kept after a recovery; see `failed`)."""
         self.written = 0
@@ -121,14 +127,34 @@ class SessionLog:
         self._finished: set[SetKey] = set()  # sets ended by time or skip: an abort never replaces them
         self._start_record: dict[str, Any] | None = None
         self._open_set: tuple[Phase, float] | None = None  # the work phase under way, from `handle`
-        self._lock = threading.Lock()  # the UI may write from a worker thread; records keep their order
+        # `_lock` guards `pending` and is never held across disk I/O (a rescue must not wait on a hung fsync);
+        # `_io_lock` lets one thread at a time write the file (the UI thread, a worker, the writer thread).
+        self._lock = threading.Lock()
+        self._io_lock = threading.Lock()
+        self._failing = False  # the latest write failed (cleared by one that succeeds)
+        self._now = 0.0  # the latest clock time a record was made at
+        self._handed: dict[int, float] = {}  # id(record) -> when it was handed over (for "saving…")
+        self._thread = (
+            WriterThread(self._write_pending, self._thread_failed, name="circuit-timer log writer")
+            if background
+            else None
+        )
         self.session_lock: SessionLock | None = None
         """Held from `start` to a written `end`: `run --resume` refuses a session whose writer is alive."""
 
     @property
     def failed(self) -> bool:
-        """True while some records are only in memory: show `last_error` as a warning."""
-        return bool(self.pending)
+        """True while records are only in memory after a failed write: show `last_error` as a warning."""
+        return self._failing and bool(self.pending)
+
+    @property
+    def waiting_since(self) -> float | None:
+        """The clock time the oldest record not yet on disk was made at, while no write has failed (the
+        disk is slow, or the writer thread has not got to it yet); None when everything is saved."""
+        with self._lock:
+            if self._failing or not self.pending:
+                return None
+            return self._handed.get(id(self.pending[0]))
 
     # -- the records
 
@@ -299,14 +325,10 @@ class SessionLog:
         if total_reps is None:
             total_reps = sum(r for r in self._reps.values() if r is not None)
         extra = {"paused_s": round(paused_s, 3)} if paused_s is not None else {}
-        ok = self._emit(
+        # Once it is written the file is closed and the session lock released (see `_flush`).
+        return self._emit(
             self._record("session_end", now, status=status, total_s=total, total_reps=total_reps, **extra)
         )
-        if ok:
-            self.close()
-            if self.session_lock is not None:
-                self.session_lock.release()
-        return ok
 
     def abort(
         self,
@@ -379,9 +401,18 @@ class SessionLog:
     # -- failures
 
     def retry(self) -> bool:
-        """Try the pending records again (e.g. from a timer in the UI); True when nothing is pending."""
-        with self._lock:
-            return self._flush()
+        """Try the pending records again; True when nothing is pending (with a writer thread: nothing known
+        to have failed, the try happens on the thread)."""
+        if self._thread is not None:
+            self._thread.wake()
+            return not self.failed
+        return self._write_pending()
+
+    def flush(self, timeout: float = DRAIN_S) -> bool:
+        """Wait (at most `timeout` seconds) for the records in flight; True when every record is on disk."""
+        if self._thread is not None:
+            self._thread.flush(timeout)
+        return not self.pending
 
     def save_pending_to(self, path: str | os.PathLike[str]) -> None:
         """Append the records the log could not take to another file (raises LogError if that fails too).
@@ -402,30 +433,39 @@ class SessionLog:
 
     def _save_to(self, target: Path) -> None:
         _check_writable(target, False, "choose another file")
+        # Every record not known to be on disk, those in flight on a hung disk included (if the disk answers
+        # later they are in both files; read together they are one session). Not under `_io_lock`: the
+        # writer thread may be stuck in an fsync.
         with self._lock:
-            records = list(self.pending)
-            if self._start_record is not None and self._start_record not in records:
-                records.insert(0, self._start_record)
+            saving = list(self.pending)
+        records = list(saving)
+        if self._start_record is not None and self._start_record not in records:
+            records.insert(0, self._start_record)
+        try:
+            fd = os.open(target, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
             try:
-                fd = os.open(target, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
-                try:
-                    _start_new_line(fd, self._sync)
-                    _append(fd, b"".join(map(encode, records)), self._sync)
-                finally:
-                    os.close(fd)
-            except OSError as error:
-                raise LogError(
-                    f"Could not save the session to {printable_path(target)} either: {reason(error)}. "
-                    "Try another place."
-                ) from None
-            self.pending.clear()
-
-    def close(self) -> None:
-        if self._fd is not None:
-            fd, self._fd = self._fd, None
-            # Closing a file on a vanished disk may fail: the records' fate was decided by fsync, not close.
-            with contextlib.suppress(OSError):
+                _start_new_line(fd, self._sync)
+                _append(fd, b"".join(map(encode, records)), self._sync)
+            finally:
                 os.close(fd)
+        except OSError as error:
+            raise LogError(
+                f"Could not save the session to {printable_path(target)} either: {reason(error)}. "
+                "Try another place."
+            ) from None
+        self._drop(saving)
+
+    def close(self, timeout: float = DRAIN_S) -> bool:
+        """Let the writer thread finish (at most `timeout` seconds), end it, and close the file.
+
+        True when every record is on disk; otherwise they are still in `pending` for the rescue. A thread
+        stuck in fsync is left behind (a daemon: it cannot keep the process alive) with the file open.
+        """
+        if self._thread is not None and not self._thread.stop(timeout):
+            return False
+        with self._io_lock:
+            self._close_file()
+        return not self.pending
 
     def __enter__(self) -> SessionLog:
         return self
@@ -442,6 +482,7 @@ class SessionLog:
         return round(session_t + self._offset, 3)
 
     def _record(self, record_type: str, now: float, /, **fields: Any) -> dict[str, Any]:
+        self._now = max(self._now, now)
         at = self._wall().astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         head = {
             "v": FORMAT_VERSION,
@@ -453,17 +494,43 @@ class SessionLog:
         return head | fields
 
     def _emit(self, record: dict[str, Any]) -> bool:
+        """Hand `record` over: written now, or woken on the writer thread. True unless a write is failing."""
         with self._lock:
             self.pending.append(record)
-            return self._flush()
+            self._handed[id(record)] = self._now
+        if self._thread is not None:
+            self._thread.wake()
+            return not self._failing
+        return self._write_pending()
 
-    def _flush(self) -> bool:
-        """Write every pending record, oldest first, in one write and one fsync.
+    def _write_pending(self) -> bool:
+        """Write what is pending now (the writer thread's job, or the caller's without one)."""
+        with self._io_lock:
+            with self._lock:
+                batch = list(self.pending)
+            return self._flush(batch)
+
+    def _drop(self, saved: list[dict[str, Any]]) -> None:
+        """`saved` is on disk (in the log or the rescue file): it leaves `pending`, whatever came after."""
+        ids = {id(record) for record in saved}
+        with self._lock:
+            self.pending[:] = [record for record in self.pending if id(record) not in ids]
+            for key in ids:
+                self._handed.pop(key, None)
+
+    def _thread_failed(self, error: BaseException) -> None:
+        """An unexpected error on the writer thread: the records stay pending for the rescue, and it shows."""
+        where = printable_path(self.path)
+        self.last_error = f"Could not write to the rep log {where}: {error!r}. Every record is kept."
+        self._failing = True
+
+    def _flush(self, batch: list[dict[str, Any]]) -> bool:
+        """Write `batch` (every pending record, oldest first) in one write and one fsync.
 
         A record leaves `pending` only once fsynced. If the failure came after some bytes landed, the retry
         writes them again: the reader takes the latest set record and ignores repeated taps.
         """
-        if not self.pending:
+        if not batch:
             return True
         if self.orphaned:
             return False
@@ -475,16 +542,19 @@ class SessionLog:
                 check_writable(self.path)
                 _start_new_line(self._fd, self._sync)
                 self._recheck = False
-            _append(self._fd, b"".join(map(encode, self.pending)), self._sync)
+            _append(self._fd, b"".join(map(encode, batch)), self._sync)
         except _Orphaned:
             # What went to the vanished file is gone from the path: the rescue file gets the whole session,
             # read back from the file still open (a deleted file lives on while open; not kept in memory,
             # so a long session stays small).
-            self.pending[:0] = self._read_back()
-            self.close()
+            back = self._read_back()
+            with self._lock:
+                self.pending[:0] = back
+            self._close_file()
             self.orphaned = True
             where = printable_path(self.path)
             self.last_error = f"{LOG_MOVED} ({where}). Every record of this session is kept."
+            self._failing = True
             return False
         except (OSError, LogError) as error:
             # The file stays open: should it vanish before the next try, this session's records are read
@@ -498,10 +568,25 @@ class SessionLog:
                 "Every record is kept "
                 "and written as soon as the disk takes it; at the end you can save it to another file."
             )
+            self._failing = True
             return False
-        self.written += len(self.pending)
-        self.pending.clear()
+        self.written += len(batch)
+        self._drop(batch)
+        self._failing = False
+        if any(record["type"] == "session_end" for record in batch):
+            # The end is written: close the file (a correction or the RPE opens it again) and let go of the
+            # session, so `run --resume` may continue it.
+            self._close_file()
+            if self.session_lock is not None:
+                self.session_lock.release()
         return True
+
+    def _close_file(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            # Closing a file on a vanished disk may fail: the records' fate was decided by fsync, not close.
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def _read_back(self) -> list[dict[str, Any]]:
         """This session's records already written to the open (now orphaned) file; [] if unreadable."""

@@ -173,16 +173,19 @@ class CircuitApp(App[int]):
 
     def _rescue_on_exit(self) -> None:
         """The safety net under every way out (a key, `app.quit`, a crash in a handler): records the log
-        could not take go to the rescue file, unless the athlete said "quit anyway" at the summary.
+        could not take, or still in flight after a short wait, go to the rescue file, unless the athlete said
+        "quit anyway" at the summary.
 
         Runs after the screens are gone, so a session stopped by the unmount has written its end.
         """
         recorder = self.ctx.recorder
-        if recorder is None or recorder.discarded:
+        if recorder is None:
             return
-        note = rescue_unsaved(recorder)
-        if note:  # shown on the terminal after exit, like end_by_signal's note
-            self.exit(self.return_value, self.return_code or 0, note)
+        if not recorder.discarded:
+            note = rescue_unsaved(recorder)  # waits (briefly) for the records in flight first
+            if note:  # shown on the terminal after exit, like end_by_signal's note
+                self.exit(self.return_value, self.return_code or 0, note)
+        recorder.close()  # the log's writer thread ends and is joined
 
 
 def make_app(

@@ -5,7 +5,9 @@ It first asks for the session RPE (`0`-`9`, `1` then `0` for 10, Enter skips), l
 Then any set can be corrected: `j`/`k` or the arrows move between the rows (every part of a complex has
 its own), digits and Enter set its reps, written as a `set_update`. Two things arrive after it is shown:
 each set's reps against the previous completed session of the circuit (read from the log by a worker),
-and, when the log could not take every record (disk full), a field to save them to another file.
+and, when the log could not take every record (disk full), a field to save them to another file. The log
+line only says "written" once the log's writer thread has fsynced every record: until then it says
+"Saving…", and a failure found meanwhile brings up the rescue field.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input
 from textual.worker import Worker, WorkerState
 
@@ -71,6 +74,8 @@ class SummaryScreen(Screen[None]):
         self.typed = ""
         """Digits typed for the selected row, not yet saved with Enter."""
         self._rpe_one = False  # `1` pressed: `0` makes 10, Enter makes 1
+        self._log_problem = tally.log_problem  # once seen, said to the end (a rescue does not undo it)
+        self._watch: Timer | None = None  # re-reads the log's state while records are in flight
 
     def compose(self) -> ComposeResult:
         t = self.tally
@@ -86,7 +91,7 @@ class SummaryScreen(Screen[None]):
             if t.plan.program is not None:
                 yield Field(t.plan.program.session.line, id="summary-next")
             yield Field(self._log_line(), id="summary-log")
-            if self._unsaved():
+            if self.recorder is not None:  # shown once the log could not take every record
                 with Vertical(id="summary-rescue"):
                     yield Field(self._rescue_prompt(), id="rescue-prompt")
                     yield Input(str(default_rescue_path()), id="rescue-path", select_on_focus=False)
@@ -118,8 +123,9 @@ class SummaryScreen(Screen[None]):
             self.run_worker(self._read_previous, thread=True, exit_on_error=False, name="previous")
         if self.tally.plan.program is not None and self.tally.log_path is not None:
             self.run_worker(self._read_next, thread=True, exit_on_error=False, name="next")
-        if self._unsaved():
-            self.query_one("#rescue-path", Input).focus()
+        if self.recorder is not None:
+            self.query_one("#summary-rescue").display = False
+            self._watch_log()
 
     # --- comparing with the previous session --------------------------------------------------------
 
@@ -169,6 +175,27 @@ class SummaryScreen(Screen[None]):
         field.display = True
 
     # --- records the log could not take ----------------------------------------------------------------
+
+    def _watch_log(self) -> None:
+        """Keep the log line true while records are in flight; bring up the rescue field on a failure.
+
+        Runs now and every 0.25 s until the log holds every record (a correction or the RPE starts it again).
+        """
+        if self.recorder is None:
+            return
+        self.query_one("#summary-log", Field).text = self._log_line()
+        rescue = self.query_one("#summary-rescue")
+        if self._unsaved() and not rescue.display:
+            self.query_one("#rescue-prompt", Field).text = self._rescue_prompt()
+            rescue.display = True
+            self.query_one("#rescue-path", Input).focus()
+            self.query_one("#summary-hint", Field).text = self._hint()
+        if self.recorder.waiting == 0:
+            if self._watch is not None:
+                self._watch.stop()
+                self._watch = None
+        elif self._watch is None:
+            self._watch = self.set_interval(0.25, self._watch_log, name="log-watch")
 
     def _unsaved(self) -> int:
         return self.recorder.unsaved if self.recorder is not None else 0
@@ -270,6 +297,7 @@ class SummaryScreen(Screen[None]):
             minutes = self.rpe_minutes
             if self.recorder is not None:
                 self.recorder.session_rpe(self.clock(), rpe, minutes)
+                self._watch_log()
             field.text = (
                 f"Session RPE {rpe} · load {round(rpe * minutes)} (RPE × {minutes:g} min, Foster's sRPE)"
                 " · r to change"
@@ -336,6 +364,7 @@ class SummaryScreen(Screen[None]):
             self.tally = replace(self.tally, sets=tuple(lines))
             if self.recorder is not None:
                 self.recorder.set_update(line.phase, reps, self.clock())
+                self._watch_log()
             self.query_one("#summary-totals", Field).text = self._totals()
         self._refresh_row(row)
 
@@ -370,8 +399,12 @@ class SummaryScreen(Screen[None]):
 
     def _log_line(self) -> str:
         t = self.tally
-        if t.log_problem:
-            return f"Log problem: {t.log_problem}"
+        problem = (self.recorder.problem if self.recorder is not None else None) or self._log_problem
+        if problem:
+            self._log_problem = problem
+            return f"Log problem: {problem}"
+        if self.recorder is not None and self.recorder.waiting:  # handed over, not yet fsynced
+            return f"Saving to {t.log_path}… (the disk is slow; the records wait in memory)"
         if t.log_path:
             return f"Log written to {t.log_path}"
         return "No log kept for this session"
