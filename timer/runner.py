@@ -6,7 +6,8 @@ everything here is plain Python, driven by an injected clock, and tested without
 
 Timing: the screen calls `poll(now)` once when the session starts, on every key, and when `next_delay`
 says the engine has something due (the next displayed-second change or cue). Cues are played before any
-log record is written: a cue must not wait for a record's fsync.
+log record is handed over, and the log writes on its own thread: neither a cue nor the countdown waits for
+a record's fsync (`status_text` says `saving the log…` when one waits over `SAVING_S`).
 """
 
 from __future__ import annotations
