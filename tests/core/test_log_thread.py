@@ -17,7 +17,7 @@ from tests.conftest import HungDisk
 from timer.audio import RecordingPlayer
 from timer.clock import FakeClock
 from timer.plan import Plan
-from timer.replog import read_log
+from timer.replog import SessionLog, read_log
 from timer.replog.recorder import Recorder, default_rescue_path, rescue_unsaved
 from timer.runner import SessionRunner
 
@@ -142,3 +142,14 @@ def test_a_slow_disk_that_answers_before_the_exit_leaves_no_rescue_file(
     assert not default_rescue_path().exists()
     runner.recorder.close()
     assert kinds(log_path) == ["session_start", "rep", "rep", "rep", "set", "session_end"]
+
+
+def test_a_record_made_after_the_close_is_written_on_the_callers_thread(
+    short_plan: Plan, log_path: Path
+) -> None:
+    """A closed log's thread is gone: a late record (an RPE typed as the app closes) is not left waiting."""
+    log = SessionLog(log_path, clock_start=0.0, background=True)
+    log.start(short_plan, now=0.0)
+    assert log.close() and not writers()
+    assert log.session_rpe(10.0, 7, 1.0)
+    assert kinds(log_path) == ["session_start", "session_rpe"]

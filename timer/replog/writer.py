@@ -403,7 +403,7 @@ class SessionLog:
     def retry(self) -> bool:
         """Try the pending records again; True when nothing is pending (with a writer thread: nothing known
         to have failed, the try happens on the thread)."""
-        if self._thread is not None:
+        if self._thread is not None and self._thread.alive:
             self._thread.wake()
             return not self.failed
         return self._write_pending()
@@ -498,10 +498,10 @@ class SessionLog:
         with self._lock:
             self.pending.append(record)
             self._handed[id(record)] = self._now
-        if self._thread is not None:
+        if self._thread is not None and self._thread.alive:
             self._thread.wake()
             return not self._failing
-        return self._write_pending()
+        return self._write_pending()  # no thread, or it was stopped by `close`: write here
 
     def _write_pending(self) -> bool:
         """Write what is pending now (the writer thread's job, or the caller's without one)."""
