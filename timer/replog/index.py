@@ -233,11 +233,13 @@ def _valid_index(log: Path, f: IO[bytes], st: os.stat_result) -> Index | None:
     fd, after = f.fileno(), 0
     for offset, text in index.lines:  # every copied line must be in the log, where the index says
         line = text.encode("utf-8", "surrogatepass") + b"\n"
-        if offset < after or offset + len(line) > index.size or os.pread(fd, len(line), offset) != line:
+        if offset < after or offset + len(line) > index.size:
             return None
-        if offset and os.pread(fd, 1, offset - 1) != b"\n":  # the start of a line, not a part of one
+        if offset:  # the newline before it too: the start of a line, not a part of one
+            line = b"\n" + line
+        if os.pread(fd, len(line), offset - 1 if offset else 0) != line:
             return None
-        after = offset + len(line)
+        after = offset + len(line) - (offset > 0)
     return index
 
 
