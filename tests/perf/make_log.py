@@ -3,6 +3,7 @@
     python tests/perf/make_log.py OUT.jsonl [--sets 100000] [--per-session 10] [--taps] [--athletes 4] [--measure]
     python tests/perf/make_log.py FOLDER --squad 20 --sets 270000 --per-session 30   # one log per athlete
     python tests/perf/make_log.py OUT.jsonl --hostile 1000                           # 1 GB made to hurt
+    python tests/perf/make_log.py OUT.jsonl --sets 190000 --program-sessions 450   # then a program's years
 
 Sessions follow the bundled "Runner strength-endurance A" circuit (10 set records each: 2 rounds, one
 station with two parts) with reps drifting up over time; `--taps` adds one `rep` record per rep, as a
@@ -90,6 +91,25 @@ def interrupted(out: Path, circuit: Path, *, sets: int = 2) -> str:
         log.session_lock.release()
     log.close()
     return log.session_id
+
+
+def program_sessions(out: Path, count: int) -> None:
+    """Append `count` completed sessions of tests/programs/block.toml (its sessions in turn, every set
+    done, an RPE each), two days apart in 2027 after the rest: a program's history for the look-up of its
+    next session (`python -m tests.perf.lookup`)."""
+    from timer.program import load_program
+
+    block = load_program(Path(__file__).resolve().parents[1] / "programs" / "block.toml")
+    day0 = datetime(2027, 1, 1, 17, tzinfo=UTC)
+    for i in range(count):
+        plan = block.plan(block.sessions[i % len(block.sessions)])
+        log = SessionLog(out, clock_start=0.0, sync=False, wall=lambda i=i: day0 + timedelta(days=2 * i))
+        log.start(plan, now=0.0, circuit_path="c.toml", circuit_sha256="c" * 64)
+        for phase in [p for p in plan.phases if p.is_work]:
+            log.set_ended(phase, started_t=phase.start_s, ended_t=phase.end_s, reps=10, now=phase.end_s)
+        log.end("completed", now=plan.total_s)
+        log.session_rpe(now=plan.total_s + 1, rpe=6, minutes=20.0)
+        log.close()
 
 
 def squad(folder: Path, *, athletes: int = 20, sets: int = 270_000, per_session: int = 30) -> list[Path]:
@@ -181,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         "--squad", type=int, metavar="N", help="OUT is a folder: one log per athlete for N athletes"
     )
     parser.add_argument("--hostile", type=float, metavar="MB", help="a hostile log of MB megabytes instead")
+    parser.add_argument(
+        "--program-sessions", type=int, default=0, metavar="N", help="then N sessions of a program"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     if args.hostile:
@@ -197,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     sessions = generate(
         args.out, sets=args.sets, taps=args.taps, athletes=args.athletes, per_session=args.per_session
     )
+    program_sessions(args.out, args.program_sessions)
     size = args.out.stat().st_size / 1e6
     print(
         f"wrote {args.sets} sets in {sessions} sessions, {size:.1f} MB, "
