@@ -6,19 +6,26 @@ real time; tests/core/test_plain.py and tests/ui/test_plain_parity.py drive `tim
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from timer.clock import FakeClock
 
 START = 1000.0
 """Where the fake clock starts: session time 0 (the session starts at once in line mode)."""
 CTRL_C = "^C"
 """A script line that is Ctrl+C: `wait` raises KeyboardInterrupt at its time, as SIGINT would."""
+CTRL_Z = "^Z"
+"""A script line that is Ctrl+Z: `wait` calls `on_ctrl_z` at its time, as the SIGTSTP handler would."""
 
 
 class ScriptedLines:
     """`timer.plain.LineSource` for tests: `script` is [(session seconds, line)], in order."""
 
-    def __init__(self, clock: FakeClock, script: list[tuple[float, str]]) -> None:
+    def __init__(
+        self, clock: FakeClock, script: list[tuple[float, str]], on_ctrl_z: Callable[[], None] | None = None
+    ) -> None:
         self.clock = clock
+        self.on_ctrl_z = on_ctrl_z
         self.script = list(script)
         self.ended = not self.script
         self.waits: list[float | None] = []
@@ -35,6 +42,9 @@ class ScriptedLines:
                     line = self.script.pop(0)[1]
                     if line == CTRL_C:
                         raise KeyboardInterrupt
+                    if line == CTRL_Z and self.on_ctrl_z is not None:
+                        self.on_ctrl_z()
+                        continue
                     lines.append(line)
                 self.ended = not self.script
                 return lines

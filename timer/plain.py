@@ -13,6 +13,7 @@ and the input are injected, so tests drive a whole session with `FakeClock` and 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -89,18 +90,24 @@ class FdLines:
     POSIX system: on Windows the line mode is not offered (`run_plain` says so).
     """
 
-    def __init__(self, fd: int | None) -> None:
+    def __init__(self, fd: int | None, wake: int | None = None) -> None:
+        """`wake`: a pipe the signal handlers write to (`signal.set_wakeup_fd`), so Ctrl+Z ends a wait."""
         self.fd = fd if fd is not None else -1
+        self.wake = wake
         self.ended = fd is None
         self._buffer = b""
 
     def wait(self, timeout: float | None) -> list[str]:
-        if self.ended:
+        watched = ([] if self.ended else [self.fd]) + ([self.wake] if self.wake is not None else [])
+        if not watched:
             if timeout is not None:
                 time.sleep(timeout)
             return []
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
+        ready, _, _ = select.select(watched, [], [], timeout)
+        if self.wake is not None and self.wake in ready:
+            with contextlib.suppress(OSError):
+                os.read(self.wake, 512)  # a signal came; its handler has run
+        if self.ended or self.fd not in ready:
             return []
         try:
             data = os.read(self.fd, 4096)
@@ -138,6 +145,8 @@ class PlainOptions:
     """Pause when the process did not run this long (`timer.session.Stopped`); None: off."""
     voice: bool = False
     """Render the spoken phrases in a thread, as the run screen does."""
+    suspend: Callable[[], None] | None = None
+    """Stop this process for Ctrl+Z (default: SIGSTOP to itself; tests pass a stand-in)."""
 
 
 class PlainSession:
@@ -169,6 +178,8 @@ class PlainSession:
         self._typed: dict[int, int] = {}  # work phase -> reps typed during it, saved when it ends
         self._voice_error: str | None = None
         self._eof_told = False
+        self.suspend_asked = False
+        """Ctrl+Z (SIGTSTP) came: pause, then stop the process, at the loop's next turn (set by a handler)."""
 
     # --- the whole session ----------------------------------------------------------------------------
 
@@ -231,6 +242,19 @@ class PlainSession:
             if self.lines.ended and not self._eof_told:
                 self._eof_told = True
                 self.say("(input ended: the session runs on; Ctrl+C stops it)")
+            if self.suspend_asked:
+                self._suspend()
+
+    def _suspend(self) -> None:
+        """Ctrl+Z: pause (logged) before the process stops, as on the run screen; after `fg` still paused."""
+        self.suspend_asked = False
+        if self.runner.done:
+            return
+        if self.runner.pause_for_suspend():
+            self.say("PAUSED: suspended (fg brings it back; p goes on)")
+        (self.options.suspend or _stop_this_process)()
+        if self.runner.paused_by_suspend and self.runner.session.paused:
+            self.say("back: still paused; p goes on")
 
     # --- commands -------------------------------------------------------------------------------------
 
@@ -466,6 +490,12 @@ class PlainSession:
             self.say(f"{where} · {_name(phase.exercise)} · {load or 'no load'} · {reps} · {time_s}{cut}")
         self.say(tally.totals_text())
         self.say(tally.breaks_text())
+        if tally.plan.program is not None:
+            self.say(tally.plan.program.session.line)
+            if tally.log_path is not None:
+                from timer.program.progress import what_next
+
+                self.say(what_next(tally.plan.program, [tally.log_path], tally.plan.athlete))
         if tally.log_problem:
             self.say(f"Log problem: {tally.log_problem}")
         elif tally.log_path:
@@ -479,7 +509,11 @@ class PlainSession:
             return
         self.say("How hard was this session? Type 0-10 and Enter (Enter alone skips)")
         while not self.lines.ended:
-            for line in self.lines.wait(None):
+            typed = self.lines.wait(None)
+            if self.suspend_asked:  # Ctrl+Z at the question: nothing to pause, just suspend
+                self.suspend_asked = False
+                (self.options.suspend or _stop_this_process)()
+            for line in typed:
                 text = line.strip()
                 if text.isdigit() and 0 <= int(text) <= 10:
                     tally = self.runner.tally(
@@ -518,19 +552,33 @@ class PlainSession:
 
 
 @contextmanager
-def ending_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop the session like `q` (the log says aborted) while the block runs."""
+def session_signals(session: PlainSession, wake: int) -> Iterator[None]:
+    """While the block runs: SIGTERM and SIGHUP stop the session like `q` (the log says aborted); SIGTSTP
+    (Ctrl+Z) asks `session` to pause and suspend; every signal wakes the input's wait through `wake`."""
 
     def raise_interrupted(signum: int, frame: FrameType | None) -> None:
         raise Interrupted(signum)
 
-    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-    before = {signum: signal.signal(signum, raise_interrupted) for signum in wanted}
+    def ask_suspend(signum: int, frame: FrameType | None) -> None:
+        session.suspend_asked = True  # acted on by the loop, never in the middle of a poll
+
+    handlers = {
+        signal.SIGTERM: raise_interrupted,
+        signal.SIGHUP: raise_interrupted,
+        signal.SIGTSTP: ask_suspend,
+    }
+    before = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
+    woke = signal.set_wakeup_fd(wake)
     try:
         yield
     finally:
+        signal.set_wakeup_fd(woke)
         for signum, handler in before.items():
             signal.signal(signum, handler)
+
+
+def _stop_this_process() -> None:
+    os.kill(os.getpid(), signal.SIGSTOP)  # here until SIGCONT (`fg`)
 
 
 def _cue_text(cue: Cue) -> str:
@@ -575,13 +623,16 @@ def run_plain(
     player = choose_player(mute=mute, voice=voice, bell=bell if _isatty(out) else None)
     prepared = prepare_resume(resume, plan) if resume is not None else None
     stdin_fd = _fileno(sys.stdin)
+    wake_read, wake_write = os.pipe()
+    for end in (wake_read, wake_write):
+        os.set_blocking(end, False)
     session = PlainSession(
         plan,
         clock=monotonic,
         player=player,
         recorder=Recorder(None, log_path, prepared),
         out=out,
-        lines=FdLines(stdin_fd),
+        lines=FdLines(stdin_fd, wake=wake_read),
         options=PlainOptions(
             circuit_path=circuit_path,
             resume=prepared,
@@ -591,10 +642,12 @@ def run_plain(
         ),
     )
     try:
-        with ending_signals():
+        with session_signals(session, wake_write):
             return session.run()
     finally:
         player.close()
+        os.close(wake_read)
+        os.close(wake_write)
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CIRCUITS
-from tests.scripted import CTRL_C, START, ScriptedLines
+from tests.scripted import CTRL_C, CTRL_Z, START, ScriptedLines
 from timer.audio import RecordingPlayer
+from timer.cli import find_resume_point, main
 from timer.clock import FakeClock
 from timer.plain import COMMANDS, PlainOptions, PlainSession
 from timer.plan import load_plan
 from timer.replog.recorder import Recorder
+from timer.replog.resume import prepare_resume
 
 
 class Run:
@@ -29,7 +31,9 @@ class Run:
         self.out = out
         self.lines = out.splitlines()
         self.records = (
-            [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+            [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+            if log.exists()
+            else []
         )
         self.code = code
         self.played = [cue.kind for cue in player.played]
@@ -46,8 +50,10 @@ def plain_run(
     circuit: str = "log-screens",
     ascii: bool = False,
     log: bool = True,
+    resume: bool = False,
 ) -> Run:
-    """Run the circuit in line mode with the fake clock and a real `SessionLog` in tmp_path."""
+    """Run the circuit in line mode with the fake clock and a real `SessionLog` in tmp_path (`resume`: the
+    interrupted session in that log, as `run --resume` finds it)."""
     path = tmp_path / f"{circuit}.toml"
     if not path.exists():
         shutil.copy(CIRCUITS / f"{circuit}.toml", path)
@@ -56,14 +62,16 @@ def plain_run(
     out = io.StringIO()
     log_path = tmp_path / "log.jsonl"
     lines = ScriptedLines(clock, script)
+    plan = load_plan(str(path))
+    prepared = prepare_resume(find_resume_point(plan, path, log_path, None), plan) if resume else None
     session = PlainSession(
-        load_plan(str(path)),
+        plan,
         clock=clock,
         player=player,
-        recorder=Recorder(None, log_path if log else None),
+        recorder=Recorder(None, log_path if log else None, prepared),
         out=out,
         lines=lines,
-        options=PlainOptions(circuit_path=path, ascii=ascii),
+        options=PlainOptions(circuit_path=path, ascii=ascii, resume=prepared),
     )
     code = session.run()
     return Run(out.getvalue(), log_path, code, player, lines)
@@ -88,7 +96,12 @@ def test_a_whole_session_lines_in_lines_out_and_its_records(tmp_path: Path) -> N
     assert "REST 0:10 · next: Squat · 30 kg · 30% e1RM · Set 2/2 · Round 1/1 · Station 1/2" in out
     assert "WORK 0:30 · Step-ups · bodyweight · Set 1/1 · Round 1/1 · Station 2/2" in out
     # reps as they are tapped, the pause with its length as the floor, the correction
-    assert [line for line in out[:60] if line.startswith("reps")][:4] == ["reps 1", "reps 2", "reps 3", "reps 2"]
+    assert [line for line in out[:60] if line.startswith("reps")][:4] == [
+        "reps 1",
+        "reps 2",
+        "reps 3",
+        "reps 2",
+    ]
     assert "PAUSED (WORK, 0:23 left; p goes on)" in out and "going on after 0:03 paused" in out
     assert "Squat: 3 reps" in out  # the set as it ended
     assert "Squat: 3 reps; type a number and Enter to correct it" in out
@@ -196,12 +209,18 @@ def test_a_wrong_command_is_told_and_logs_nothing(tmp_path: Path, line: str, sai
     run = plain_run(tmp_path, [(2, line), (3, "q")])
     if said is not None:
         assert said in run.lines
-    assert [r["type"] for r in run.records] == ["session_start", *(["extend"] if line == "+" else []), "session_end"]
+    assert [r["type"] for r in run.records] == [
+        "session_start",
+        *(["extend"] if line == "+" else []),
+        "session_end",
+    ]
 
 
 def test_no_escape_codes_and_ascii_only_when_the_locale_is_not_utf8(tmp_path: Path) -> None:
     """A name with a dash and CJK, an ANSI escape kept out by `check`, and the `·` and `×` of every line."""
-    text = (CIRCUITS / "log-screens.toml").read_text(encoding="utf-8").replace('"Step-ups"', '"Step-ups — 深蹲"')
+    text = (
+        (CIRCUITS / "log-screens.toml").read_text(encoding="utf-8").replace('"Step-ups"', '"Step-ups — 深蹲"')
+    )
     (tmp_path / "wide.toml").write_text(text, encoding="utf-8")
     utf8 = plain_run(tmp_path, [(6, ""), (90, "5")], circuit="wide")
     assert "\x1b" not in utf8.out and "深蹲" in utf8.out
@@ -209,3 +228,58 @@ def test_no_escape_codes_and_ascii_only_when_the_locale_is_not_utf8(tmp_path: Pa
     assert "\x1b" not in ascii.out and ascii.out.isascii()
     assert "WORK 0:30 . Squat . 30 kg . 30% e1RM . Set 1/2 . Round 1/1 . Station 1/2" in ascii.lines
     assert ascii.out.count("\n") == utf8.out.count("\n")  # the same lines, in ASCII
+
+
+def test_resume_continues_the_interrupted_session_with_the_same_id(tmp_path: Path) -> None:
+    first = plain_run(tmp_path, [(6, ""), (50, "q")])  # set 1 done, set 2 cut short at 5 s
+    session = first.records[0]["session"]
+    again = plain_run(tmp_path, [(12, ""), (13, "")], resume=True)
+    assert "Resuming the session of" in again.out and "1 of 3 sets done" in again.out
+    new = again.records[len(first.records) :]
+    assert new[0]["type"] == "session_resume" and new[0]["session"] == session
+    assert {r["session"] for r in new} == {session}
+    # get ready (5 s), then set 2 again from its start: the taps at 12 and 13 s are its reps
+    redone = [r for r in new if r["type"] == "set"]
+    assert [(r["set"], r["station"], r["reps"]) for r in redone] == [(2, 1, 2), (1, 2, None)]
+    assert new[-1]["type"] == "session_end" and new[-1]["status"] == "completed"
+
+
+def test_flash_is_refused_with_plain(write_toml, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    circuit = tmp_path / "c.toml"
+    shutil.copy(CIRCUITS / "short.toml", circuit)
+    code = main(["run", str(circuit), "--plain", "--flash", "off", "--log", str(tmp_path / "log.jsonl")])
+    assert code == 2
+    assert (
+        "--flash has no meaning with --plain (a line mode has no screen to flash)" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "log.jsonl").exists()
+
+
+def test_ctrl_z_pauses_before_the_process_stops_and_it_stays_paused_after_fg(tmp_path: Path) -> None:
+    """As on the run screen: a `pause` record (no `reason`: the athlete's own), then `p` goes on."""
+    path = tmp_path / "c.toml"
+    shutil.copy(CIRCUITS / "log-screens.toml", path)
+    clock = FakeClock(START)
+    out = io.StringIO()
+    lines = ScriptedLines(clock, [(6, ""), (10, CTRL_Z), (75, ""), (80, "p")])
+    session = PlainSession(
+        load_plan(str(path)),
+        clock=clock,
+        player=RecordingPlayer(),
+        recorder=Recorder(None, tmp_path / "log.jsonl"),
+        out=out,
+        lines=lines,
+        options=PlainOptions(circuit_path=path, suspend=lambda: clock.advance(60)),  # stopped for a minute
+    )
+    lines.on_ctrl_z = lambda: setattr(session, "suspend_asked", True)
+    assert session.run() == 0
+    said = out.getvalue().splitlines()
+    assert said.index("PAUSED: suspended (fg brings it back; p goes on)") < said.index(
+        "back: still paused; p goes on"
+    )
+    assert "paused: reps are not counted (p goes on)" in said  # the tap at 75 s, still paused
+    log = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text(encoding="utf-8").splitlines()]
+    pause, going_on = (r for r in log if r["type"] in ("pause", "resume"))
+    assert (pause["t"], going_on["t"]) == (10.0, 80.0) and "reason" not in pause
+    squat = next(r for r in log if r["type"] == "set")
+    assert (squat["reps"], squat["paused_s"], squat["ended_t"]) == (1, 70.0, 105.0)

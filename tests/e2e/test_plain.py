@@ -118,3 +118,33 @@ def test_ctrl_c_or_sigterm_stops_the_session_with_its_summary_and_log(
     assert (cut["reps"], cut["ended_by"]) == (2, "abort")
     assert records(tmp_path)[-1]["status"] == "aborted"
     assert not list(tmp_path.glob(".log.jsonl.*.lock"))  # the session's lock went with its end record
+
+
+def _state(pid: int) -> str:
+    """The process's state letter from /proc (T: stopped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process state from /proc")
+def test_ctrl_z_pauses_stops_the_process_and_it_stays_paused_after_sigcont(tmp_path: Path) -> None:
+    process = start(tmp_path, LONG)
+    lines = Lines(process)
+    try:
+        lines.wait_for("WORK 0:30")
+        process.send_signal(signal.SIGTSTP)
+        lines.wait_for("PAUSED: suspended (fg brings it back; p goes on)")
+        deadline = time.monotonic() + 10
+        while _state(process.pid) != "T":
+            assert time.monotonic() < deadline, "the process did not stop"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGCONT)
+        lines.wait_for("back: still paused; p goes on")
+        assert process.stdin is not None
+        process.stdin.write(b"p\nq\n")
+        process.stdin.close()
+        assert process.wait(timeout=20) == 0
+    finally:
+        process.kill()
+    types = [(r["type"], r.get("reason")) for r in records(tmp_path)]
+    assert types[1:3] == [("pause", None), ("resume", None)]  # the athlete's pause, not a stopped clock
+    assert records(tmp_path)[-1]["status"] == "aborted"
