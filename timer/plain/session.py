@@ -1,30 +1,18 @@
-"""`circuit-timer run FILE --plain`: a session as lines of text, for a serial console, screen reader, pipe.
+"""A session in line mode: the runner polled on the input's wake-ups, each event said as a line, each typed
+line a command.
 
-One line per event: each phase (its word from `timer.runner.PHASE_WORDS`, the exercise, load, set and
-round), the countdown every 10 s and in the last 3 s, each cue as words, the reps, and the summary at the
-end. Commands are Enter-terminated lines read from stdin (`COMMANDS`). It drives the same `SessionRunner`,
-`Recorder` and `SessionLog` as the run screen, poll for poll, so it logs exactly what the full UI logs.
-
-No Textual and no escape codes: every line goes through `timer.text.printable` (and `to_ascii` when the
-locale is not UTF-8). The loop waits on its input with the runner's `next_delay` as the timeout; the clock
-and the input are injected, so tests drive a whole session with `FakeClock` and scripted lines
-(tests/core/test_plain.py).
+No escape codes: every line goes through `timer.text.printable` (and `to_ascii` when the locale is not
+UTF-8). The loop waits on its input (`LineSource`) with the runner's `next_delay` as the timeout.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import select
 import signal
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import FrameType
 from typing import Protocol, TextIO
 
 from timer.audio import Player
@@ -34,7 +22,7 @@ from timer.durations import format_duration
 from timer.plan import Phase, Plan
 from timer.records import format_pause, format_time, srpe_minutes
 from timer.replog.recorder import Recorder, rescue_unsaved
-from timer.replog.resume import Resume, ResumePoint
+from timer.replog.resume import Resume
 from timer.runner import PHASE_WORDS, SessionRunner
 from timer.session import CueDue, PhaseChanged, RestExtended, SessionFinished, SetEnded, State, Stopped
 from timer.text import printable, to_ascii
@@ -81,48 +69,6 @@ class LineSource(Protocol):
     def wait(self, timeout: float | None) -> list[str]:
         """Lines typed by now, waiting up to `timeout` seconds (None: until a line or the end) for one."""
         ...
-
-
-class FdLines:
-    """Lines from a file descriptor (stdin: a terminal, a pipe, a serial line), read without blocking.
-
-    A closed stdin (None) is an input that has already ended. `select` on a pipe or a terminal needs a
-    POSIX system: on Windows the line mode is not offered (`run_plain` says so).
-    """
-
-    def __init__(self, fd: int | None, wake: int | None = None) -> None:
-        """`wake`: a pipe the signal handlers write to (`signal.set_wakeup_fd`), so Ctrl+Z ends a wait."""
-        self.fd = fd if fd is not None else -1
-        self.wake = wake
-        self.ended = fd is None
-        self._buffer = b""
-
-    def wait(self, timeout: float | None) -> list[str]:
-        watched = ([] if self.ended else [self.fd]) + ([self.wake] if self.wake is not None else [])
-        if not watched:
-            if timeout is not None:
-                time.sleep(timeout)
-            return []
-        ready, _, _ = select.select(watched, [], [], timeout)
-        if self.wake is not None and self.wake in ready:
-            with contextlib.suppress(OSError):
-                os.read(self.wake, 512)  # a signal came; its handler has run
-        if self.ended or self.fd not in ready:
-            return []
-        try:
-            data = os.read(self.fd, 4096)
-        except OSError:  # the terminal went away: as good as the end of the input
-            data = b""
-        if not data:
-            self.ended = True
-            rest, self._buffer = self._buffer, b""
-            return [_decode(rest)] if rest else []
-        *lines, self._buffer = (self._buffer + data).split(b"\n")
-        return [_decode(line) for line in lines]
-
-
-def _decode(line: bytes) -> str:
-    return line.decode("utf-8", errors="replace").rstrip("\r")
 
 
 class Interrupted(Exception):
@@ -551,32 +497,6 @@ class PlainSession:
         threading.Thread(target=render, name="voices", daemon=True).start()
 
 
-@contextmanager
-def session_signals(session: PlainSession, wake: int) -> Iterator[None]:
-    """While the block runs: SIGTERM and SIGHUP stop the session like `q` (the log says aborted); SIGTSTP
-    (Ctrl+Z) asks `session` to pause and suspend; every signal wakes the input's wait through `wake`."""
-
-    def raise_interrupted(signum: int, frame: FrameType | None) -> None:
-        raise Interrupted(signum)
-
-    def ask_suspend(signum: int, frame: FrameType | None) -> None:
-        session.suspend_asked = True  # acted on by the loop, never in the middle of a poll
-
-    handlers = {
-        signal.SIGTERM: raise_interrupted,
-        signal.SIGHUP: raise_interrupted,
-        signal.SIGTSTP: ask_suspend,
-    }
-    before = {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
-    woke = signal.set_wakeup_fd(wake)
-    try:
-        yield
-    finally:
-        signal.set_wakeup_fd(woke)
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
-
-
 def _stop_this_process() -> None:
     os.kill(os.getpid(), signal.SIGSTOP)  # here until SIGCONT (`fg`)
 
@@ -593,72 +513,3 @@ def _next_work(plan: Plan, phase: Phase) -> Phase | None:
 
 def _name(text: str | None) -> str:
     return text or "this set"
-
-
-def run_plain(
-    plan: Plan,
-    *,
-    circuit_path: Path | None,
-    log_path: Path | None,
-    resume: ResumePoint | None,
-    mute: bool,
-    voice: bool,
-) -> int:
-    """`run FILE --plain` on this process's stdin and stdout, with the real clock, sound and log."""
-    from timer.audio import choose_player
-    from timer.clock import monotonic
-    from timer.replog.resume import prepare_resume
-    from timer.session import STOP_GAP_S
-    from timer.terminal import detect
-
-    if sys.platform == "win32":
-        print("circuit-timer run: --plain needs a POSIX system (Linux, macOS)", file=sys.stderr)
-        return 2
-    out = sys.stdout
-
-    def bell() -> None:  # the last resort for sound, on a terminal only (a pipe gets no control bytes)
-        out.write("\a")
-        out.flush()
-
-    player = choose_player(mute=mute, voice=voice, bell=bell if _isatty(out) else None)
-    prepared = prepare_resume(resume, plan) if resume is not None else None
-    stdin_fd = _fileno(sys.stdin)
-    wake_read, wake_write = os.pipe()
-    for end in (wake_read, wake_write):
-        os.set_blocking(end, False)
-    session = PlainSession(
-        plan,
-        clock=monotonic,
-        player=player,
-        recorder=Recorder(None, log_path, prepared),
-        out=out,
-        lines=FdLines(stdin_fd, wake=wake_read),
-        options=PlainOptions(
-            circuit_path=circuit_path,
-            resume=prepared,
-            ascii=detect().ascii_only,
-            stop_gap_s=STOP_GAP_S,
-            voice=voice,
-        ),
-    )
-    try:
-        with session_signals(session, wake_write):
-            return session.run()
-    finally:
-        player.close()
-        os.close(wake_read)
-        os.close(wake_write)
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _fileno(stream: TextIO | None) -> int | None:
-    try:
-        return stream.fileno() if stream is not None else None
-    except (AttributeError, ValueError, OSError):
-        return None
