@@ -19,10 +19,14 @@ CTRL_Z = "^Z"
 
 
 class ScriptedLines:
-    """`timer.plain.LineSource` for tests: `script` is [(session seconds, line)], in order."""
+    """`timer.plain.LineSource` for tests: `script` is [(session seconds, line)], in order; a callable in
+    place of a line is called at its time (something that happens to the machine meanwhile)."""
 
     def __init__(
-        self, clock: FakeClock, script: list[tuple[float, str]], on_ctrl_z: Callable[[], None] | None = None
+        self,
+        clock: FakeClock,
+        script: list[tuple[float, str | Callable[[], None]]],
+        on_ctrl_z: Callable[[], None] | None = None,
     ) -> None:
         self.clock = clock
         self.on_ctrl_z = on_ctrl_z
@@ -40,6 +44,9 @@ class ScriptedLines:
                 lines = []
                 while self.script and START + self.script[0][0] <= self.clock():
                     line = self.script.pop(0)[1]
+                    if callable(line):
+                        line()
+                        continue
                     if line == CTRL_C:
                         raise KeyboardInterrupt
                     if line == CTRL_Z and self.on_ctrl_z is not None:

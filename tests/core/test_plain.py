@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CIRCUITS
+from tests.conftest import CIRCUITS, HungDisk
 from tests.scripted import CTRL_C, CTRL_Z, START, ScriptedLines
 from timer.audio import RecordingPlayer
 from timer.cli import find_resume_point, main
@@ -45,7 +46,7 @@ class Run:
 
 def plain_run(
     tmp_path: Path,
-    script: list[tuple[float, str]],
+    script: list[tuple[float, str | Callable[[], None]]],
     *,
     circuit: str = "log-screens",
     ascii: bool = False,
@@ -283,3 +284,18 @@ def test_ctrl_z_pauses_before_the_process_stops_and_it_stays_paused_after_fg(tmp
     assert (pause["t"], going_on["t"]) == (10.0, 80.0) and "reason" not in pause
     squat = next(r for r in log if r["type"] == "set")
     assert (squat["reps"], squat["paused_s"], squat["ended_t"]) == (1, 70.0, 105.0)
+
+
+def test_a_hung_disk_is_said_and_the_timer_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log writes on its own thread: the lines keep coming while the disk hangs, and nothing is called
+    written before the disk has it."""
+    disk = HungDisk(monkeypatch, tmp_path / "log.jsonl")
+    run = plain_run(tmp_path, [(6, ""), (7, ""), (30, disk.answer)])
+    assert not disk.timed_out
+    said = run.lines
+    saving = said.index("saving the log… (the disk is slow; the timer goes on)")
+    assert said.count("saving the log… (the disk is slow; the timer goes on)") == 1
+    assert "reps 2" in said[saving:] and "0:20 left" in said[saving:]  # taps and the countdown went on
+    assert said[-1] == f"Log written to {tmp_path / 'log.jsonl'}"
+    assert [r["type"] for r in run.records][:3] == ["session_start", "rep", "rep"]
+    assert run.records[-1]["status"] == "completed"

@@ -7,6 +7,7 @@ UTF-8). The loop waits on its input (`LineSource`) with the runner's `next_delay
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -23,7 +24,7 @@ from timer.plan import Phase, Plan
 from timer.records import format_pause, format_time, srpe_minutes
 from timer.replog.recorder import Recorder, rescue_unsaved
 from timer.replog.resume import Resume
-from timer.runner import PHASE_WORDS, SessionRunner
+from timer.runner import PHASE_WORDS, SAVING_S, SessionRunner
 from timer.session import CueDue, PhaseChanged, RestExtended, SessionFinished, SetEnded, State, Stopped
 from timer.text import printable, to_ascii
 
@@ -124,6 +125,7 @@ class PlainSession:
         self._typed: dict[int, int] = {}  # work phase -> reps typed during it, saved when it ends
         self._voice_error: str | None = None
         self._eof_told = False
+        self._saving_told = False
         self.suspend_asked = False
         """Ctrl+Z (SIGTSTP) came: pause, then stop the process, at the loop's next turn (set by a handler)."""
 
@@ -151,10 +153,11 @@ class PlainSession:
             pass
         except OSError:  # the terminal went away with the session (SIGHUP): the log is what matters
             pass
-        note = rescue_unsaved(self.recorder)
+        note = rescue_unsaved(self.recorder)  # waits briefly for records in flight, then saves what is left
         if note:
-            self.say(note)
-        self._close_log()
+            with contextlib.suppress(OSError):
+                self.say(note)
+        self.recorder.close()  # the log's writer thread ends and is joined
         return code
 
     def intro(self) -> None:
@@ -333,9 +336,21 @@ class PlainSession:
         for problem in self.runner.problems():
             # The players' words are written for the screen's flashes; here the lines are the cues.
             self.say(f"{problem.about}: {problem.text.replace('cues are visual', 'cues are these lines')}")
+        self._saving_line()
         if self._voice_error is not None:
             self.say(f"Spoken cues are off for this session: {self._voice_error}. The tones still play.")
             self._voice_error = None
+
+    def _saving_line(self) -> None:
+        """A record the disk has not taken after `SAVING_S` (a slow, hung disk): said once, and when it is."""
+        since = self.recorder.saving_since
+        slow = since is not None and self.clock() - since >= SAVING_S
+        if slow and not self._saving_told:
+            self._saving_told = True
+            self.say("saving the log… (the disk is slow; the timer goes on)")
+        elif self._saving_told and self.recorder.waiting == 0 and not self.recorder.problem:
+            self._saving_told = False
+            self.say("log saved")
 
     def _countdown(self, state: State, beeped: bool) -> None:
         """`0:20 left` every 10 s of a phase, and `3`, `2`, `1` (with the beep) at its end."""
@@ -442,8 +457,12 @@ class PlainSession:
                 from timer.program.progress import what_next
 
                 self.say(what_next(tally.plan.program, [tally.log_path], tally.plan.athlete))
-        if tally.log_problem:
-            self.say(f"Log problem: {tally.log_problem}")
+        self.recorder.flush()  # the log writes on its own thread: "written" only once the disk has it all
+        problem = self.recorder.problem or tally.log_problem
+        if problem:
+            self.say(f"Log problem: {problem}")
+        elif self.recorder.waiting:
+            self.say(f"Saving to {tally.log_path}… (the disk is slow; the records wait in memory)")
         elif tally.log_path:
             self.say(f"Log written to {tally.log_path}")
         else:
@@ -475,11 +494,6 @@ class PlainSession:
                     self.say("Session RPE not given")
                     return
                 self.say("RPE is a whole number from 0 to 10 (Enter alone skips)")
-
-    def _close_log(self) -> None:
-        close = getattr(self.recorder.log, "close", None)
-        if callable(close):
-            close()
 
     def _start_voices(self) -> None:
         """Spoken phrases are made in a thread, as the run screen's worker does; a failure is told once."""
