@@ -299,3 +299,43 @@ def test_a_hung_disk_is_said_and_the_timer_goes_on(tmp_path: Path, monkeypatch: 
     assert said[-1] == f"Log written to {tmp_path / 'log.jsonl'}"
     assert [r["type"] for r in run.records][:3] == ["session_start", "rep", "rep"]
     assert run.records[-1]["status"] == "completed"
+
+
+class ClosingOutput(io.StringIO):
+    """An output whose reader leaves after `lines` lines (a pipe into `head`): then every write fails."""
+
+    def __init__(self, lines: int) -> None:
+        super().__init__()
+        self.left = lines
+
+    def write(self, text: str) -> int:
+        if self.left <= 0:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.left -= 1
+        return super().write(text)
+
+
+@pytest.mark.parametrize("lines", [3, 40])  # during the start, or mid-set
+def test_an_output_that_goes_away_stops_the_session_as_aborted(tmp_path: Path, lines: int) -> None:
+    path = tmp_path / "c.toml"
+    shutil.copy(CIRCUITS / "log-screens.toml", path)
+    clock = FakeClock(START)
+    out = ClosingOutput(lines)
+    session = PlainSession(
+        load_plan(str(path)),
+        clock=clock,
+        player=RecordingPlayer(),
+        recorder=Recorder(None, tmp_path / "log.jsonl"),
+        out=out,
+        lines=ScriptedLines(clock, [(6, ""), (7, "")]),
+        options=PlainOptions(circuit_path=path),
+    )
+    assert session.run() == 1
+    assert session.output_gone
+    log = tmp_path / "log.jsonl"
+    if lines == 3:  # gone before the session started: nothing was begun, nothing is logged
+        assert not log.exists() or log.read_text() == ""
+        return
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert records[-1]["type"] == "session_end" and records[-1]["status"] == "aborted"
+    assert clock() < START + 115  # stopped when the output went, not run on unseen to the end

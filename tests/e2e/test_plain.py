@@ -148,3 +148,15 @@ def test_ctrl_z_pauses_stops_the_process_and_it_stays_paused_after_sigcont(tmp_p
     types = [(r["type"], r.get("reason")) for r in records(tmp_path)]
     assert types[1:3] == [("pause", None), ("resume", None)]  # the athlete's pause, not a stopped clock
     assert records(tmp_path)[-1]["status"] == "aborted"
+
+
+def test_a_reader_that_leaves_stops_the_session_logged_as_aborted(tmp_path: Path) -> None:
+    """`circuit-timer run FILE --plain | head`: once nobody reads, the session ends honestly, no traceback."""
+    process = start(tmp_path, LONG)
+    assert process.stdout is not None and process.stderr is not None
+    while b"WORK 0:30" not in process.stdout.readline():
+        pass
+    process.stdout.close()  # the reader leaves; the next line written fails
+    assert process.wait(timeout=30) == 1
+    assert b"Traceback" not in process.stderr.read()
+    assert records(tmp_path)[-1]["status"] == "aborted"

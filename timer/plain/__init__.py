@@ -13,6 +13,15 @@ end. Commands are Enter-terminated lines read from stdin. It drives the same `Se
 from __future__ import annotations
 
 from timer.plain.console import FdLines, run_plain
-from timer.plain.session import COMMANDS, Interrupted, LineSource, PlainOptions, PlainSession
+from timer.plain.session import COMMANDS, Interrupted, LineSource, OutputGone, PlainOptions, PlainSession
 
-__all__ = ["COMMANDS", "FdLines", "Interrupted", "LineSource", "PlainOptions", "PlainSession", "run_plain"]
+__all__ = [
+    "COMMANDS",
+    "FdLines",
+    "Interrupted",
+    "LineSource",
+    "OutputGone",
+    "PlainOptions",
+    "PlainSession",
+    "run_plain",
+]

@@ -137,7 +137,12 @@ def run_plain(
     )
     try:
         with session_signals(session, wake_write):
-            return session.run()
+            code = session.run()
+        if session.output_gone:  # what is left in Python's buffer must not fail again at exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+            os.close(devnull)
+        return code
     finally:
         player.close()
         os.close(wake_read)

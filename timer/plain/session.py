@@ -72,6 +72,10 @@ class LineSource(Protocol):
         ...
 
 
+class OutputGone(Exception):
+    """The output was closed (the reader of a pipe left, the terminal went away): stop, logged as aborted."""
+
+
 class Interrupted(Exception):
     """SIGTERM or SIGHUP during the session: stop it as `q` would, then exit with 128 + the signal."""
 
@@ -126,6 +130,8 @@ class PlainSession:
         self._voice_error: str | None = None
         self._eof_told = False
         self._saving_told = False
+        self.output_gone = False
+        """Writing a line failed: the output is gone; nothing more is written (see `OutputGone`)."""
         self.suspend_asked = False
         """Ctrl+Z (SIGTSTP) came: pause, then stop the process, at the loop's next turn (set by a handler)."""
 
@@ -134,11 +140,14 @@ class PlainSession:
     def run(self) -> int:
         """Run the session to its end (or `q`, Ctrl+C, SIGTERM, SIGHUP); returns the exit code."""
         code = 0
-        self.intro()
         try:
+            self.intro()
             self.runner.start(self.clock(), self.options.circuit_path)
             self._start_voices()
             self._loop()
+        except OutputGone:  # nobody can see the timer any more: end the session honestly, as SIGHUP does
+            code = 1
+            self._stop("the output was closed")
         except KeyboardInterrupt:
             code = 130
             self._stop("Ctrl+C")
@@ -149,13 +158,11 @@ class PlainSession:
             self.summary()
             if code == 0:
                 self.ask_rpe()
-        except (KeyboardInterrupt, Interrupted):
-            pass
-        except OSError:  # the terminal went away with the session (SIGHUP): the log is what matters
-            pass
+        except (KeyboardInterrupt, Interrupted, OutputGone):
+            pass  # the summary is a courtesy; the log is what matters
         note = rescue_unsaved(self.recorder)  # waits briefly for records in flight, then saves what is left
         if note:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OutputGone):
                 self.say(note)
         self.recorder.close()  # the log's writer thread ends and is joined
         return code
@@ -430,10 +437,16 @@ class PlainSession:
 
     def say(self, text: str) -> None:
         """One line, safe for any terminal: no control characters, ASCII when the locale wants it."""
+        if self.output_gone:
+            return
         lines = [printable(part) for part in text.split("\n")]
         safe = "\n".join(to_ascii(line) if self.options.ascii else line for line in lines)
-        self.out.write(safe + "\n")
-        self.out.flush()
+        try:
+            self.out.write(safe + "\n")
+            self.out.flush()
+        except (OSError, ValueError) as error:  # a closed pipe or terminal; ValueError: a closed stream
+            self.output_gone = True
+            raise OutputGone from error
 
     # --- the end --------------------------------------------------------------------------------------
 
@@ -470,7 +483,7 @@ class PlainSession:
 
     def ask_rpe(self) -> None:
         """The session RPE, as the summary screen asks it: 0–10, Enter (or the end of input) skips."""
-        if self.lines.ended or self.recorder.log is None:
+        if self.lines.ended or self.recorder.log is None or self.output_gone:
             return
         self.say("How hard was this session? Type 0-10 and Enter (Enter alone skips)")
         while not self.lines.ended:
