@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from timer.plan import Phase, Plan
-from timer.replog.background import DRAIN_S
+from timer.replog import background
 from timer.replog.resume import Resume, ResumePoint, original_phase
 from timer.session import Event, PhaseChanged, RestExtended, SessionFinished, SetEnded
 
@@ -194,12 +194,13 @@ class Recorder:
         since = getattr(self.log, "waiting_since", None) if self.log is not None else None
         return since if isinstance(since, (int, float)) else None
 
-    def flush(self, timeout: float = DRAIN_S) -> bool:
-        """Wait at most `timeout` seconds for the records in flight; True when the log holds them all."""
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait at most `timeout` seconds (`background.DRAIN_S`) for the records in flight; True when the log
+        holds them all."""
         flush = getattr(self.log, "flush", None) if self.log is not None else None
-        return bool(flush(timeout)) if callable(flush) else self.waiting == 0
+        return bool(flush(_drain(timeout))) if callable(flush) else self.waiting == 0
 
-    def close(self, timeout: float = DRAIN_S) -> None:
+    def close(self, timeout: float | None = None) -> None:
         """The end of the app (or of `--plain`): let the log's writer thread finish and join it.
 
         Call `rescue_unsaved` first when nobody can be asked: what the disk did not take by then is lost
@@ -207,7 +208,7 @@ class Recorder:
         """
         close = getattr(self.log, "close", None) if self.log is not None else None
         if callable(close):
-            close(timeout)
+            close(_drain(timeout))
 
     def retry(self) -> None:
         """Try the log again (the disk may have room now)."""
@@ -238,7 +239,12 @@ def default_rescue_path(today: date | None = None) -> Path:
     return Path.home() / f"circuit-timer-rescue-{(today or date.today()).isoformat()}.jsonl"
 
 
-def rescue_unsaved(recorder: Recorder | None, timeout: float = DRAIN_S) -> str | None:
+def _drain(timeout: float | None) -> float:
+    """How long an exit waits for the disk (read when called: tests shorten it)."""
+    return background.DRAIN_S if timeout is None else timeout
+
+
+def rescue_unsaved(recorder: Recorder | None, timeout: float | None = None) -> str | None:
     """With no one to ask (exit, SIGTERM, SIGHUP): wait up to `timeout` for the records in flight, then save
     what the log has not taken to the default rescue file.
 
@@ -246,6 +252,7 @@ def rescue_unsaved(recorder: Recorder | None, timeout: float = DRAIN_S) -> str |
     """
     if recorder is None:
         return None
+    timeout = _drain(timeout)
     recorder.flush(timeout)
     if recorder.problem is None and recorder.waiting == 0:
         return None
