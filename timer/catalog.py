@@ -2,13 +2,15 @@
 folder. Programs come first, each with the athlete's next session (from the log) ready to run.
 
 Each file is loaded the way `check` loads it; a broken file is listed with its error instead of
-stopping the list. No Textual here.
+stopping the list, and one that takes longer than its time budget is listed as too slow to read
+(`load_within`: the picker loads files in a worker and must not wait on one file). No Textual here.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,8 @@ class Entry:
     error: str | None = None
     program: str | None = None
     """The program's name when the file is a program."""
+    is_program: bool = False
+    """The file reads as a program (listed first, even when broken)."""
 
     @property
     def circuit_path(self) -> Path:
@@ -72,45 +76,102 @@ def _content(path: Path) -> bytes | None:
     return None
 
 
+FILE_BUDGET_S = 2.0
+"""How long the picker waits for one file (a 1 MiB file of any shape checks in well under 0.5 s)."""
+
+
+class Sessions:
+    """The logged sessions programs need, read once (and only when a program is found); thread-safe."""
+
+    def __init__(self, logs: Iterable[str | os.PathLike[str]]) -> None:
+        self._logs = list(logs)
+        self._lock = threading.Lock()
+        self._sessions: list[LoggedSession] | None = None
+
+    def get(self) -> list[LoggedSession]:
+        with self._lock:
+            if self._sessions is None:
+                self._sessions = program_runs(self._logs)
+            return self._sessions
+
+
 def load_entries(
     cwd: Path | None = None,
     athlete: Athlete | None = None,
     athlete_label: str = "",
     logs: Iterable[str | os.PathLike[str]] = (),
 ) -> list[Entry]:
-    """Every candidate file, loaded (or with its first problem) for the picker: programs first.
+    """Every candidate file, loaded (or with its first problem) for the picker: programs first."""
+    folder = cwd or Path.cwd()
+    sessions = Sessions(logs)
+    loaded = [
+        load_entry(path, source, folder, athlete, athlete_label, sessions)
+        for path, source in candidate_files(folder)
+    ]
+    return in_order([entry for entry in loaded if entry is not None])
+
+
+def in_order(entries: list[Entry]) -> list[Entry]:
+    """Programs first, a coach's own before the bundled example (the folder's block is the one to run
+    today); then circuits as found."""
+    programs = sorted((e for e in entries if e.is_program), key=lambda entry: entry.source == "bundled")
+    return programs + [e for e in entries if not e.is_program]
+
+
+def load_entry(
+    path: Path,
+    source: str,
+    folder: Path,
+    athlete: Athlete | None,
+    athlete_label: str,
+    sessions: Sessions,
+) -> Entry | None:
+    """One candidate file loaded (or with its first problem); None when it is not offered at all.
 
     A `*.toml` lying in the folder itself (not `circuits/`) is only offered when it has a `station` key or
     reads as a program: `pyproject.toml` and friends are not circuits, and saying they are broken would be
     noise. One that cannot even be read as TOML is still listed, with its problem: it may be a circuit with
-    a typo. Plans use `athlete`'s e1RM values; a program's next session is the athlete's, from `logs`.
+    a typo. Plans use `athlete`'s e1RM values; a program's next session is the athlete's, from `sessions`.
     """
-    folder = cwd or Path.cwd()
-    programs: list[Entry] = []
-    circuits: list[Entry] = []
-    sessions: list[LoggedSession] | None = None
-    for path, source in candidate_files(folder):
+    try:
+        data = read_toml(path)
+        if looks_like_program(data):
+            return _program_entry(path, source, athlete, athlete_label, sessions.get())
+        if source == str(folder) and "station" not in data:
+            return None
+        circuit = load_circuit(path)
+        plan = build_plan(circuit, athlete, label=str(path), athlete_label=athlete_label or "athlete profile")
+        return Entry(path, source, plan=plan)
+    except InputError as exc:
+        return Entry(path, source, error=_first(exc))
+    except CircuitTimerError as exc:
+        return Entry(path, source, error=str(exc).splitlines()[0])
+
+
+def load_within(budget_s: float, path: Path, source: str, load: Callable[[], Entry | None]) -> Entry | None:
+    """`load()` on a thread of its own, waited for at most `budget_s`; past it, the file is listed as too
+    slow to read (its thread is left to finish on its own: a daemon, its result dropped).
+
+    Python cannot interrupt a parse, so the budget bounds the wait, not the work.
+    """
+    result: list[Entry | None] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
         try:
-            data = read_toml(path)
-            if looks_like_program(data):
-                if sessions is None:  # the log is read once, and only when there is a program
-                    sessions = program_runs(logs)
-                programs.append(_program_entry(path, source, athlete, athlete_label, sessions))
-                continue
-            if source == str(folder) and "station" not in data:
-                continue
-            circuit = load_circuit(path)
-            plan = build_plan(
-                circuit, athlete, label=str(path), athlete_label=athlete_label or "athlete profile"
-            )
-            circuits.append(Entry(path, source, plan=plan))
-        except InputError as exc:
-            circuits.append(Entry(path, source, error=_first(exc)))
-        except CircuitTimerError as exc:
-            circuits.append(Entry(path, source, error=str(exc).splitlines()[0]))
-    # A coach's own programs before the bundled example: the folder's block is the one to run today.
-    programs.sort(key=lambda entry: entry.source == "bundled")
-    return programs + circuits
+            result.append(load())
+        except BaseException as error:  # handed to the caller's thread below
+            failure.append(error)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name=f"circuit-timer read {path.name}", daemon=True).start()
+    if not done.wait(budget_s):
+        return Entry(path, source, error=f"too slow to read (over {budget_s:g} s)")
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 def _program_entry(
@@ -119,16 +180,16 @@ def _program_entry(
     try:
         loaded = load_program(path)
     except InputError as exc:
-        return Entry(path, source, error=_first(exc))
+        return Entry(path, source, error=_first(exc), is_program=True)
     name = loaded.program.name
     upcoming = next_session(loaded, sessions, athlete.name if athlete else None)
     if upcoming is None:
-        return Entry(path, source, error="every session is done", program=name)
+        return Entry(path, source, error="every session is done", program=name, is_program=True)
     try:
         plan = loaded.plan(upcoming, athlete, athlete_label)
     except InputError as exc:
-        return Entry(path, source, error=_first(exc), program=name)
-    return Entry(path, source, plan=plan, program=name)
+        return Entry(path, source, error=_first(exc), program=name, is_program=True)
+    return Entry(path, source, plan=plan, program=name, is_program=True)
 
 
 def _first(exc: InputError) -> str:

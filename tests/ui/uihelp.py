@@ -18,11 +18,21 @@ async def settle(pilot: Pilot) -> None:
     write failed), and the run screen has polled again to show that."""
     await pilot.pause()
     assert isinstance(pilot.app, CircuitApp)
+    await picker_loaded(pilot)
     recorder = pilot.app.ctx.recorder
     if recorder is not None:
         recorder.flush()
     pilot.app.sync()
     await pilot.pause()
+
+
+async def picker_loaded(pilot: Pilot) -> None:
+    """On the picker: wait for its worker to read every file (the list fills in after the first frame)."""
+    from timer.ui.screens.picker import PickerScreen
+
+    if isinstance(pilot.app.screen, PickerScreen):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def at(pilot: Pilot, clock: FakeClock, seconds: float) -> None:
@@ -49,6 +59,7 @@ async def started(app: App, size: tuple[int, int] = (100, 30), **options: Any) -
     """The app running at `size` (columns, rows), its first screen drawn."""
     async with app.run_test(size=size, **options) as pilot:
         await pilot.pause()
+        await picker_loaded(pilot)
         yield pilot
 
 
