@@ -115,30 +115,40 @@ class Disk:
         monkeypatch.setattr(replog_writer, "_append", append)
 
 
-class HungDisk:
-    """Makes the log's disk hang: every write to that one file waits until `answer()` (at most 5 s, then
-    it goes on and `timed_out` says the test did not get there in time). `writing` is set once a write
-    to the log is stuck. No real sleep: the writer thread waits on an event."""
+class Gate:
+    """Where a thread of the app waits until the test lets it go: no real sleep, an event (at most 5 s,
+    then it goes on and `timed_out` says the test did not get there in time)."""
+
+    def __init__(self) -> None:
+        self.waiting = threading.Event()
+        """Set once a thread is held here."""
+        self._open = threading.Event()
+        self.timed_out = False
+
+    def hold(self) -> None:
+        self.waiting.set()
+        if not self._open.wait(5):
+            self.timed_out = True
+
+    def answer(self) -> None:
+        """Let every held thread (and every later one) through."""
+        self._open.set()
+
+
+class HungDisk(Gate):
+    """Makes the log's disk hang: every write to that one file waits at the gate until `answer()`."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+        super().__init__()
         self.log = log
-        self.writing = threading.Event()
-        self._gate = threading.Event()
-        self.timed_out = False
         real = replog_writer._append
 
         def append(fd: int, data: bytes, sync: bool) -> None:
             if self.log.exists() and os.fstat(fd).st_ino == self.log.stat().st_ino:
-                self.writing.set()
-                if not self._gate.wait(5):
-                    self.timed_out = True
+                self.hold()
             real(fd, data, sync)
 
         monkeypatch.setattr(replog_writer, "_append", append)
-
-    def answer(self) -> None:
-        """The disk comes back: the stuck write and every later one go through."""
-        self._gate.set()
 
 
 LoggedApp = tuple["CircuitApp", FakeClock, Disk]

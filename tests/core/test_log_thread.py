@@ -41,7 +41,7 @@ def session_on_a_hung_disk(
     disk = HungDisk(monkeypatch, log)
     runner = SessionRunner(plan, clock, RecordingPlayer(), Recorder(log_path=log))
     runner.start(clock())
-    assert disk.writing.wait(5)  # the writer thread is stuck in the first write
+    assert disk.waiting.wait(5)  # the writer thread is stuck in the first write
     return runner, disk
 
 

@@ -360,7 +360,7 @@ async def test_a_hung_disk_never_freezes_the_screen_and_saved_is_said_only_once_
     clock = FakeClock()
     app = make_app(plan, clock=clock, voice=False, log_path=log, circuit_path=circuit, flash_s=0)
     async with in_session(app) as pilot:
-        assert disk.writing.wait(5)  # the start record is stuck in the writer thread
+        assert disk.waiting.wait(5)  # the start record is stuck in the writer thread
         shown = []
         for t in (2, 6, 7, 36):  # not run_to: it would wait for the log (settle)
             clock.set(1000.0 + t)

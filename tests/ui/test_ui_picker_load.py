@@ -6,12 +6,11 @@ A slow file is `read_toml` waiting on an event (at most 5 s: `timed_out` says th
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import circuit_text
+from tests.conftest import Gate, circuit_text
 from timer import catalog
 from timer.ui.app import make_app
 from timer.ui.screens.picker import PickerScreen
@@ -19,27 +18,19 @@ from timer.ui.screens.picker import PickerScreen
 from .uihelp import screen_text
 
 
-class SlowReader:
-    """`timer.catalog.read_toml` that waits on an event for the files whose name contains `slow`."""
+class SlowReader(Gate):
+    """`timer.catalog.read_toml` held at the gate for the files whose name contains `slow`."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, slow: str) -> None:
-        self.slow = slow
-        self.reading = threading.Event()
-        self._gate = threading.Event()
-        self.timed_out = False
+        super().__init__()
         real = catalog.read_toml
 
         def read(path: Path) -> dict:
-            if self.slow in Path(path).name:
-                self.reading.set()
-                if not self._gate.wait(5):
-                    self.timed_out = True
+            if slow in Path(path).name:
+                self.hold()
             return real(path)
 
         monkeypatch.setattr(catalog, "read_toml", read)
-
-    def answer(self) -> None:
-        self._gate.set()
 
 
 async def test_the_first_frame_comes_before_the_files_are_read(
@@ -52,7 +43,7 @@ async def test_the_first_frame_comes_before_the_files_are_read(
     app = make_app(None, voice=False, cwd=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert reader.reading.wait(5)  # the worker is stuck in the first file
+        assert reader.waiting.wait(5)  # the worker is stuck in the first file
         await pilot.pause()
         picker = app.screen
         assert isinstance(picker, PickerScreen) and picker.reading and picker.entries == []
@@ -92,5 +83,5 @@ async def test_one_slow_file_is_listed_as_too_slow_and_holds_up_the_others_only_
         assert "a-slow.toml  cannot be used: too slow to read (over 0.2 s)" in text
         assert "b-quick.toml" in text and "c-quick.toml" in text
         # The slow read was still stuck all along: the others did not wait for it.
-        assert reader.reading.is_set() and not reader.timed_out
+        assert reader.waiting.is_set() and not reader.timed_out
         reader.answer()
