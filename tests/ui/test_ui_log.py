@@ -381,7 +381,7 @@ async def test_a_hung_disk_never_freezes_the_screen_and_saved_is_said_only_once_
         assert not summary.query_one("#summary-rescue").display
         disk.answer()
         assert app.ctx.recorder is not None and app.ctx.recorder.flush()
-        summary._watch_log()  # its timer does this every 0.25 s
+        app.sync()  # the summary's timer does this every 0.25 s
         assert line.text == f"Log written to {log}"
     assert not disk.timed_out
     kinds = [r["type"] for r in records(log)]

@@ -162,10 +162,13 @@ class CircuitApp(App[int]):
             self.sync()  # the countdown shows in the help at once
 
     def sync(self) -> None:
-        """Poll the engine now (tests call this after moving a fake clock)."""
+        """Poll the engine now, and have the summary look at the log again (tests call this after moving a
+        fake clock or letting the log's writer thread finish)."""
         for screen in self.screen_stack:
             if isinstance(screen, RunScreen):
                 screen.poll()
+            elif isinstance(screen, SummaryScreen):
+                screen.show_log_state()
 
     def on_unmount(self) -> None:
         self.ctx.player.close()

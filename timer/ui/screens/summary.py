@@ -125,7 +125,7 @@ class SummaryScreen(Screen[None]):
             self.run_worker(self._read_next, thread=True, exit_on_error=False, name="next")
         if self.recorder is not None:
             self.query_one("#summary-rescue").display = False
-            self._watch_log()
+            self.show_log_state()
 
     # --- comparing with the previous session --------------------------------------------------------
 
@@ -176,7 +176,7 @@ class SummaryScreen(Screen[None]):
 
     # --- records the log could not take ----------------------------------------------------------------
 
-    def _watch_log(self) -> None:
+    def show_log_state(self) -> None:
         """Keep the log line true while records are in flight; bring up the rescue field on a failure.
 
         Runs now and every 0.25 s until the log holds every record (a correction or the RPE starts it again).
@@ -195,7 +195,7 @@ class SummaryScreen(Screen[None]):
                 self._watch.stop()
                 self._watch = None
         elif self._watch is None:
-            self._watch = self.set_interval(0.25, self._watch_log, name="log-watch")
+            self._watch = self.set_interval(0.25, self.show_log_state, name="log-watch")
 
     def _unsaved(self) -> int:
         return self.recorder.unsaved if self.recorder is not None else 0
@@ -297,7 +297,7 @@ class SummaryScreen(Screen[None]):
             minutes = self.rpe_minutes
             if self.recorder is not None:
                 self.recorder.session_rpe(self.clock(), rpe, minutes)
-                self._watch_log()
+                self.show_log_state()
             field.text = (
                 f"Session RPE {rpe} · load {round(rpe * minutes)} (RPE × {minutes:g} min, Foster's sRPE)"
                 " · r to change"
@@ -364,7 +364,7 @@ class SummaryScreen(Screen[None]):
             self.tally = replace(self.tally, sets=tuple(lines))
             if self.recorder is not None:
                 self.recorder.set_update(line.phase, reps, self.clock())
-                self._watch_log()
+                self.show_log_state()
             self.query_one("#summary-totals", Field).text = self._totals()
         self._refresh_row(row)
 
