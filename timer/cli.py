@@ -776,9 +776,19 @@ def cmd_pick(args: argparse.Namespace) -> int:
         return _report_error(exc)
     if not _has_terminal(""):
         return 2
+    from timer.terminal import detect
     from timer.ui.app import make_app
 
-    app = make_app(None, log_path=log_path, sound=True)
+    # the same terminal handling as `run`: ASCII only in a non-UTF-8 locale, the colour mapping, long flashes
+    terminal = detect()
+    app = make_app(
+        None,
+        log_path=log_path,
+        sound=True,
+        flash_s=FLASH_SECONDS["long"],
+        ascii=terminal.ascii_only,
+        colours=terminal.colours,
+    )
     app.run()
     return app.return_code or 0
 
