@@ -311,6 +311,35 @@ async def test_cues_play_and_flash(short_plan, clock: FakeClock, player: Recordi
         assert banner.background_colors[1].hex == TRUECOLOUR["work"].band.upper()  # back to the work band
 
 
+async def test_a_whole_screen_flash_is_one_frame_and_leaves_the_own_colours(
+    short_plan, clock: FakeClock, player: RecordingPlayer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The go flash lights every row that shows the screen's background, and the phase change with it is
+    drawn in one frame: a background on the screen itself made Textual repaint the screen, then every
+    widget again a moment later (two whole frames at the moment a phase change should reach the screen)."""
+    app = make_app(short_plan, clock=clock, player=player, voice=False, flash_s=30)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start(pilot)
+        await at(pilot, clock, 4)
+        await pilot.pause()
+        frames: list[object] = []
+        real_display = app._display  # Textual's private "write a frame": fails by name if it changes
+        monkeypatch.setattr(app, "_display", lambda *args: frames.append(args) or real_display(*args))
+        await at(pilot, clock, 1)  # work starts: "go"
+        for _ in range(3):
+            await pilot.pause()
+        assert screen.screen_lit and len(frames) == 1
+        assert not screen.styles.inline.has_rule("background")  # the screen itself is never repainted
+        keys, banner = screen.query_one(KeyBar), screen.query_one(PhaseBanner)
+        lit = [row for row in screen.children if row.styles.inline.has_rule("background")]
+        assert keys not in lit and banner in lit  # the keys keep theirs; the banner flashes white
+        assert {row.id for row in lit} >= {"what", "load-row", "place", "next", "reps", "status"}
+        assert all(row.styles.background == FLASH_BACKGROUND for row in lit if row is not banner)
+        screen._end_flash()
+        await pilot.pause()
+        assert not any(row.styles.inline.has_rule("background") for row in screen.children)
+
+
 async def test_last_three_seconds_use_the_alert_colour(app: CircuitApp, clock: FakeClock) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await start(pilot)

@@ -88,6 +88,9 @@ class RunScreen(Screen[None]):
         )
         self._wake: Timer | None = None
         self._unflash: Timer | None = None
+        self._lit = False
+        """A whole-screen flash is showing."""
+        self._plain: list[Widget] | None = None
         self._flash_ends_t = 0.0
         """Session time the latest whole-screen flash ends (the summary waits for the `final` one)."""
         self._scene: tuple[int, int | None, str] | None = None
@@ -399,19 +402,32 @@ class RunScreen(Screen[None]):
     @property
     def screen_lit(self) -> bool:
         """True while a whole-screen flash (go, stop, final) is showing."""
-        return self.styles.inline.has_rule("background")
+        return self._lit
 
     def _light_screen(self, lit: bool) -> None:
         """Turn the whole-screen flash on or off.
 
-        An inline background on the screen, not a CSS class: a class on the screen would re-match the style
-        sheet for every widget (~8 ms), and this lands in the same frame as a phase change. Widgets keep the
-        background they inherit in a cache, which `notify_style_update` (Textual's hook for that) clears.
+        An inline background on each row that has none of its own (the banner, the countdown and the keys
+        have theirs), not on the screen and not a CSS class. A class on the screen re-matches the style sheet
+        for every widget (~8 ms). A background on the screen repaints the screen, which Textual does at
+        once, and then every widget again when their own repaints arrive: two whole frames for one flash,
+        the second ~5 ms of work while the first is being written. Each row repainting itself makes one.
+        Widgets keep the background they inherit in a cache, which `notify_style_update` (Textual's hook for
+        that) clears.
         """
-        if lit != self.screen_lit:
-            self.styles.background = FLASH_BACKGROUND if lit else None  # repaints every widget
-            for node in self.walk_children():
-                node.notify_style_update()
+        if lit == self._lit:
+            return
+        self._lit = lit
+        for row in self._plain_rows():
+            row.styles.background = FLASH_BACKGROUND if lit else None
+        for node in self.walk_children():
+            node.notify_style_update()
+
+    def _plain_rows(self) -> list[Widget]:
+        """The rows without a background of their own (they show the screen's): what a flash lights."""
+        if self._plain is None:
+            self._plain = [row for row in self.children if row.styles.background.a == 0]
+        return self._plain
 
     # --- keys -----------------------------------------------------------------------------------------
 
