@@ -91,5 +91,3 @@ async def test_names_are_measured_in_cells_and_kept_in_logical_order(size, clock
             for name, full in ((goblet, "深蹲 🏃 Goblet squat to a box, slow down"), (hebrew, HEBREW)):
                 kept = name.removeprefix("  └ ").removesuffix("…")
                 assert name.endswith("…") and full.startswith(kept) and text_width(name) == width
-
-
