@@ -15,7 +15,7 @@ GUARD_TARGET_S = 0.5
 
 def guard_rows(cmd: Sequence[str], folder: Path, env: dict[str, str]) -> list[Row]:
     """The dotted-key guard in process on each hostile shape (best of 3); then `check` of each file."""
-    from timer.circuit.reading import _long_dotted_key
+    from timer.circuit.reading import _costly_keys
 
     shapes = inputs.hostile_toml_shapes()
     guard: dict[str, float] = {}
@@ -23,7 +23,7 @@ def guard_rows(cmd: Sequence[str], folder: Path, env: dict[str, str]) -> list[Ro
         runs = []
         for _ in range(3):
             started = time.perf_counter()
-            _long_dotted_key(text)
+            _costly_keys(text)
             runs.append(time.perf_counter() - started)
         guard[name] = min(runs)
     worst = max(guard, key=guard.__getitem__)

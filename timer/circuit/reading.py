@@ -24,13 +24,20 @@ _M = TypeVar("_M", bound=_Model)
 
 # A dotted key of many parts (`a.a.a...`, or a `[a.a.a...]` header) takes tomllib quadratic time (it
 # grows the key's tuple one part at a time): 150 000 parts fit in 1 MiB and take minutes. Such a chain is
-# refused before parsing, by one left-to-right pass (`_long_dotted_key`) that reads strings and comments as
+# refused before parsing, by one left-to-right pass (`_costly_keys`) that reads strings and comments as
 # TOML does, so a quote inside a string or a comment cannot hide a chain, and that never goes back: an
 # earlier guard tried a 200-part match at every word and took 7-9 s on 1 MiB of 199-part chains.
 MAX_KEY_PARTS = MAX_DEPTH + 1
 """A dotted key of this many parts or more is refused before parsing. Such a key nests tables deeper than
 MAX_DEPTH, which is refused after parsing anyway; 200 parts, the earlier limit, still let 2600 distinct
 199-part keys cost tomllib 5 s."""
+MAX_KEY_PARTS_TOTAL = 20_000
+"""All dotted keys and headers together hold at most this many parts. Each part costs tomllib about 5-10 µs,
+so 1 MiB of distinct 32-part keys (a million parts) took it 1.6 s, of 32-part headers 3.3 s; a real circuit
+(at most 100 stations) holds a few hundred."""
+MAX_HEADERS = 5_000
+"""At most this many `[table]` and `[[array]]` headers (a circuit of 100 stations of 10 parts needs about
+1,100); 100,000 short headers in 1 MiB took tomllib 0.7 s."""
 _BARE = r"[A-Za-z0-9_-]++"
 # Strings never fail to match once begun: an unclosed one runs to the end of its line (or, for a multi-line
 # string, of the file), where TOML would fail too. A pattern that could fail after scanning far would be
@@ -40,6 +47,7 @@ _LITERAL = r"'[^'\n]*+(?:'|$)"
 _PART = rf"(?:{_BARE}|{_BASIC}|{_LITERAL})"
 _TOKENS = re.compile(
     rf"(?P<chain>(?<![A-Za-z0-9_-]){_PART}(?:[ \t]*+\.[ \t]*+{_PART})++)"
+    r"|(?P<header>^[ \t]*+\[)"
     r'|"""(?:[^"\\]|\\.|"(?!""))*+(?:"{3,5}+|\Z)'
     r"|'''(?:[^']|'(?!''))*+(?:'{3,5}+|\Z)"
     rf"|{_BASIC}|{_LITERAL}|#[^\n]*+",
@@ -48,19 +56,34 @@ _TOKENS = re.compile(
 _KEY_PARTS = re.compile(_PART, re.MULTILINE)
 
 
-def _long_dotted_key(text: str) -> bool:
-    """True if `text` holds a dotted key (or table header) of MAX_KEY_PARTS parts or more. Linear time.
+def _costly_keys(text: str) -> str | None:
+    """Why tomllib would take too long on `text` (a sentence for the coach), or None. Linear time.
 
-    Strings, comments and dotted chains are matched in one pass; each match is taken whole and the scan goes
-    on after it, so every character is read a bounded number of times. Only chains long enough to hold
-    MAX_KEY_PARTS parts (one character and one dot each) are counted.
+    Strings, comments, dotted chains and header openings are matched in one pass; each match is taken whole
+    and the scan goes on after it, so every character is read a bounded number of times. Refused: one dotted
+    key (or header) of MAX_KEY_PARTS parts or more, more than MAX_KEY_PARTS_TOTAL parts in all dotted keys
+    (numbers such as 12.5 count too: they match the same pattern, and a circuit has few), or more than
+    MAX_HEADERS headers.
     """
     shortest = 2 * MAX_KEY_PARTS - 1
+    parts = headers = 0
     for match in _TOKENS.finditer(text):
-        long_enough = match.lastgroup == "chain" and match.end() - match.start() >= shortest
-        if long_enough and len(_KEY_PARTS.findall(match.group())) >= MAX_KEY_PARTS:
-            return True
-    return False
+        if match.lastgroup == "header":
+            headers += 1
+            if headers > MAX_HEADERS:
+                return f"has more than {MAX_HEADERS:,} [table] headers; a circuit needs far fewer"
+            continue
+        if match.lastgroup != "chain":
+            continue
+        chain = match.group()
+        count = len(_KEY_PARTS.findall(chain)) if ('"' in chain or "'" in chain) else chain.count(".") + 1
+        if count >= MAX_KEY_PARTS and match.end() - match.start() >= shortest:
+            return "is nested too deeply to be a circuit file"
+        parts += count
+        if parts > MAX_KEY_PARTS_TOTAL:
+            many = f"{MAX_KEY_PARTS_TOTAL:,}"
+            return f"has more than {many} parts of dotted keys (a.b.c); a circuit needs far fewer"
+    return None
 
 
 def read_toml(path: Path | str) -> dict[str, Any]:
@@ -98,8 +121,9 @@ def read_toml(path: Path | str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise fail("is not UTF-8 text; save it as UTF-8 in your editor", f"line {line}") from None
-    if _long_dotted_key(text):
-        raise fail("is nested too deeply to be a circuit file")
+    too_costly = _costly_keys(text)
+    if too_costly:
+        raise fail(too_costly)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
