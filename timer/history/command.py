@@ -6,6 +6,7 @@ Plain text (no Textual), so it works in a pipe and loads fast.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Iterable
 from datetime import date
@@ -44,6 +45,9 @@ def command(args: argparse.Namespace) -> int:
             print(f"note: {printable_path(path)} does not exist; reading the other logs", file=sys.stderr)
     try:
         sessions, problems = read_log(present)
+        # What was read lives until the command ends and holds no cycles: moved out of the cyclic GC's
+        # sight, the tables' counting is not slowed by collections rescanning it (0.9 -> 0.7 s, a squad).
+        gc.freeze()
     except LogError as error:
         print(error, file=sys.stderr)
         return 1
