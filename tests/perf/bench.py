@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cpu_windows < 1 or args.cpu_window <= 0:
         parser.error("--cpu-windows must be at least 1 and --cpu-window more than 0 seconds")
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
-    unknown = sections - {"cpu", "timing", "startup", "scale", "guard", "logs"}
+    unknown = sections - {"cpu", "timing", "muted", "startup", "scale", "guard", "logs"}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
 
@@ -150,6 +150,23 @@ def main(argv: list[str] | None = None) -> int:
                     sound=True,
                 )
             )
+        if "muted" in sections:
+            # The timing session plays its cues into ALSA's file plugin, which forks a recorder process at
+            # every cue, at the moment of the phase change; muted, the rows show the screen's own latency.
+            progress("timing: the same 2:40 session, muted")
+            rows += timing_rows(
+                run_session(
+                    cmd,
+                    paths["timing"],
+                    inputs.TIMING_NAME,
+                    folder / "timing-muted-log.jsonl",
+                    env,
+                    progress=progress,
+                    sound=False,
+                ),
+                muted=True,
+            )
+        if "timing" in sections:
             if args.long:
                 progress("timing: the 40-minute session (this takes 40 minutes)")
                 rows += timing_rows(

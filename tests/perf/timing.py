@@ -207,11 +207,12 @@ def cue_rows(result: TimingResult) -> list[Row]:
     return [Row(f"Cues vs plan, {what}", _late_text(result.cue_late_ms), target, verdict(ok), note)]
 
 
-def timing_rows(result: TimingResult | None, why_not: str = "") -> list[Row]:
+def timing_rows(result: TimingResult | None, why_not: str = "", *, muted: bool = False) -> list[Row]:
+    """The log's and the screen's timing rows; `muted`: the session ran without sound (rows say so)."""
     target = f"≤ {LATE_TARGET_MS:g} ms"
     if result is None:
         return [Row("Phase changes", "not measured", target, "n/a", why_not)]
-    what = _what(result)
+    what = _what(result) + (", muted" if muted else "")
     rows = []
     if result.set_late_ms:
         ok = max(result.set_late_ms) <= LATE_TARGET_MS and min(result.set_late_ms) >= -LATE_TARGET_MS
