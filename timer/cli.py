@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -618,10 +618,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     if not _has_terminal("run"):
         return 2
-    from timer.terminal import detect
     from timer.ui.app import make_app
 
-    terminal = detect()
     app = make_app(
         plan,
         circuit_path=circuit,
@@ -630,12 +628,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         mute=args.mute,
         voice=not args.no_voice,
         resume=resume,
-        flash_s=FLASH_SECONDS[args.flash or "long"],
-        ascii=terminal.ascii_only,
-        colours=terminal.colours,
+        **_screen_options(args.flash),
     )
     app.run()
     return app.return_code or 0
+
+
+def _screen_options(flash: str | None) -> dict[str, Any]:
+    """What the full screen takes from the terminal, for `run` and the picker alike: ASCII only in a locale
+    that is not UTF-8, the colour mapping (16 colours, NO_COLOR), and the flash length (`--flash`)."""
+    from timer.terminal import detect
+
+    terminal = detect()
+    return {
+        "flash_s": FLASH_SECONDS[flash or "long"],
+        "ascii": terminal.ascii_only,
+        "colours": terminal.colours,
+    }
 
 
 def find_resume_point(plan: Plan, circuit: Path, log_path: Path, athlete_file: str | None) -> ResumePoint:
@@ -776,19 +785,9 @@ def cmd_pick(args: argparse.Namespace) -> int:
         return _report_error(exc)
     if not _has_terminal(""):
         return 2
-    from timer.terminal import detect
     from timer.ui.app import make_app
 
-    # the same terminal handling as `run`: ASCII only in a non-UTF-8 locale, the colour mapping, long flashes
-    terminal = detect()
-    app = make_app(
-        None,
-        log_path=log_path,
-        sound=True,
-        flash_s=FLASH_SECONDS["long"],
-        ascii=terminal.ascii_only,
-        colours=terminal.colours,
-    )
+    app = make_app(None, log_path=log_path, sound=True, **_screen_options(None))
     app.run()
     return app.return_code or 0
 
