@@ -35,6 +35,11 @@ def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def _disk_full(fd: int, data: bytes, sync: bool) -> None:
+    """Stands in for the writer's append on a full disk."""
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
 @pytest.mark.parametrize("how", ["file deleted", "folder deleted", "file replaced", "symlink swapped in"])
 def test_a_log_that_vanished_mid_session_keeps_every_record_for_the_rescue(
     tmp_path: Path, short_plan: Plan, how: str
@@ -80,10 +85,7 @@ def test_a_reopen_after_a_failure_never_follows_a_symlink(
     session = started(log, short_plan)
     real = writer_module._append
 
-    def full(fd: int, data: bytes, sync: bool) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(writer_module, "_append", full)
+    monkeypatch.setattr(writer_module, "_append", _disk_full)
     session.rep(2.0, 2)
     assert session.failed and not session.orphaned
     monkeypatch.setattr(writer_module, "_append", real)
@@ -99,10 +101,7 @@ def test_a_rescue_that_fails_leaves_no_empty_file(tmp_path: Path, short_plan: Pl
     session.rep(2.0, 2)
     assert session.failed
 
-    def full(fd: int, data: bytes, sync: bool) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(writer_module, "_append", full)
+    monkeypatch.setattr(writer_module, "_append", _disk_full)
     target = tmp_path / "rescue.jsonl"
     with pytest.raises(LogError, match="no space left on device"):
         session.save_pending_to(target)
@@ -123,10 +122,7 @@ def test_a_recheck_after_the_log_was_deleted_creates_no_empty_file(
     session = started(log, short_plan)
     real = writer_module._append
 
-    def full(fd: int, data: bytes, sync: bool) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(writer_module, "_append", full)
+    monkeypatch.setattr(writer_module, "_append", _disk_full)
     session.rep(2.0, 2)
     assert session.failed and not session.orphaned
     monkeypatch.setattr(writer_module, "_append", real)
