@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 from timer.e1rm import convert
 
@@ -56,7 +56,19 @@ class Part(NamedTuple):
     @property
     def volume(self) -> float:
         """Load × reps (0 for bodyweight, no load, or not counted)."""
-        return self.load * self.reps if self.load is not None and self.reps is not None else 0.0
+        return part_volume(self.load, self.reps, self.unit, None)
+
+
+def set_status(ran_out: bool, parts: int, parts_planned: int) -> SetStatus:
+    """A set is done when every part ran to its end (`ran_out`) and none of its planned parts is missing."""
+    return "done" if ran_out and (parts_planned == 0 or parts >= parts_planned) else "cut short"
+
+
+def part_volume(load: float | None, reps: int | None, part_unit: str | None, unit: str | None) -> float:
+    """Load × reps (0 for bodyweight, no load, or not counted), in `unit` (None: as logged; a part logged
+    without a unit is in kg)."""
+    volume = load * reps if load is not None and reps is not None else 0.0
+    return convert(volume, part_unit or unit or "kg", unit) if unit else volume
 
 
 @dataclass(frozen=True)
@@ -73,8 +85,7 @@ class SetResult:
     def status(self) -> SetStatus:
         """Worked out once per set: every view asks for it, some several times."""
         ran_out = all(p.ended_by == "time" for p in self.parts)
-        complete = self.parts_planned == 0 or len(self.parts) >= self.parts_planned
-        return "done" if ran_out and complete else "cut short"
+        return set_status(ran_out, len(self.parts), self.parts_planned)
 
     @property
     def counted(self) -> bool:
@@ -93,7 +104,7 @@ class SetResult:
 
     def volume(self, unit: str | None = None) -> float:
         """Load × reps over the parts, converted to `unit` when given."""
-        return sum(convert(p.volume, p.unit or unit or "kg", unit) if unit else p.volume for p in self.parts)
+        return sum(part_volume(p.load, p.reps, p.unit, unit) for p in self.parts)
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,70 @@ def group_sets(
         SetResult(place, name, tuple(found), planned.get(place, 0))
         for place, (name, found) in grouped.items()
     )
+
+
+class LoggedPart(Protocol):
+    """A logged set record as `count_sets` reads it (timer.replog's `LoggedSet`)."""
+
+    @property
+    def round(self) -> int: ...
+    @property
+    def station(self) -> int: ...
+    @property
+    def set(self) -> int: ...
+    @property
+    def ended_by(self) -> str: ...
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def load(self) -> float | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def parts(self) -> int: ...
+
+
+class Counts(NamedTuple):
+    """A session's sets done and cut short, reps and volume: what `SessionResult` says of them."""
+
+    done: int
+    cut_short: int
+    reps: int
+    volume: float
+    """Rounded once, as `SessionResult.volume`."""
+
+
+def count_sets(parts: Iterable[LoggedPart], unit: str | None = None) -> Counts:
+    """The counts `group_sets` and `SessionResult` give a logged session's parts (in timeline order),
+    without building a `Part` and a `SetResult` for each: the weekly table counts every session of its
+    weeks (a squad's 12 weeks: 5 000 sessions, 120 000 sets), and those objects were most of its time.
+
+    The same rules (`set_status`, `part_volume`), and the same sums in the same order, so the same floats;
+    tests/core/test_records.py checks it against `result()` on a corpus.
+    """
+    places: dict[PlaceKey, list[Any]] = {}  # place: [every part ran out, parts, parts planned, volumes]
+    reps = 0
+    for p in parts:
+        place = (p.round, p.station, p.set)
+        found = places.get(place)
+        if found is None:
+            found = places[place] = [True, 0, 0, []]
+        if p.ended_by != "time":
+            found[0] = False
+        found[1] += 1
+        if p.parts:
+            found[2] = p.parts  # the last part that says wins, as in `LoggedSession.result`
+        count = p.reps
+        if count is not None:
+            reps += count
+        found[3].append(part_volume(p.load, count, p.unit, unit))
+    done = 0
+    volumes = []
+    for ran_out, found_parts, planned, part_volumes in places.values():
+        if set_status(ran_out, found_parts, planned) == "done":
+            done += 1
+        volumes.append(sum(part_volumes))
+    return Counts(done, len(places) - done, reps, round_volume(sum(volumes)))
 
 
 # ---------------------------------------------------------------- rounding, once

@@ -464,3 +464,46 @@ def test_the_history_screen_rounds_volume_as_the_table_does() -> None:
 
     assert trend_line([1280.46, 1290.55]) == "▁█  1 280.5 → 1 290.6 (+10.1)"
     assert trend_line([212.5]).endswith("  212.5")
+
+
+# --- the weekly table's counts are result()'s --------------------------------------------------------------
+
+
+def _set_line(sid: str, t: float, place: tuple[int, int, int, int | None], **fields: Any) -> str:
+    record = {"v": 1, "type": "set", "session": sid, "t": t, "round": place[0], "station": place[1],
+              "set": place[2], "part": place[3], "ended_by": "time", **fields}  # fmt: skip
+    return json.dumps(record)
+
+
+def test_counts_are_what_result_counts_for_every_kind_of_set(tmp_path: Path) -> None:
+    """`LoggedSession.counts` (the weekly table's fast count) gives `result()`'s done, cut short, reps and
+    volume, to the last bit of the float, on the corpus and on sets that test each rule: complexes missing
+    a part, skips and quits, uncounted reps, corrections, kg, lb and no unit, sets logged out of order."""
+    sessions = []
+    for script in CORPUS:
+        path = tmp_path / f"{script.__name__}.jsonl"
+        script(Run(path))
+        sessions.extend(read_log(path)[0])
+    lines = [
+        _set_line("odd", 5, (2, 1, 1, None), load=20.1, unit="kg", reps=7),
+        _set_line("odd", 1, (1, 2, 1, 1), load=33.3, unit="lb", reps=11, parts=2),
+        _set_line("odd", 2, (1, 2, 1, 2), load=12.7, unit=None, reps=None, parts=2),  # a complex, uncounted
+        _set_line("odd", 3, (1, 3, 1, 1), load=41.9, unit="lb", reps=5, parts=3),  # a complex missing a part
+        _set_line("odd", 4, (1, 3, 1, 2), load=0.3, unit="kg", reps=9, ended_by="skip"),
+        _set_line("odd", 6, (2, 2, 1, None), load=None, unit="kg", reps=30, ended_by="abort"),
+        _set_line("odd", 7, (2, 3, 1, 0), load=17.3, unit="lb", reps=3),
+        _set_line("odd", 8, (2, 3, 1, None), load=2.9, unit="kg", reps=4),  # part 0 and none: one place
+        _set_line("odd", 9, (2, 1, 1, None), type="set_update", reps=13),  # corrected
+    ]
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text("\n".join(lines) + "\n")
+    (logged,), problems = read_log(odd)
+    assert problems == [] and logged._unordered
+    sessions.append(logged)
+    for session in sessions:
+        result = session.result()
+        for unit in (None, "kg", "lb"):
+            counts = session.counts(unit)
+            assert counts == (result.done, result.cut_short, result.reps, result.volume(unit))
+            assert counts.volume.hex() == result.volume(unit).hex()
+    assert logged.counts("lb") != logged.counts("kg") and logged.counts()[:3] == (3, 2, 75)

@@ -117,13 +117,13 @@ def weekly_table(
     headers = ["Athlete", "Week", "Sessions", "Sets", "Cut short", "Reps", "Volume", "sRPE", "No RPE"]
     rows: list[list[str]] = []
     for (athlete, week), runs in sorted(weeks.items()):
-        results = [s.result() for s in runs]
-        done = sum(r.done for r in results)
-        planned = sum(r.planned or 0 for r in results)
-        cut = sum(r.cut_short for r in results)
-        loads = [s.rpe_load for s in runs if s.rpe_load is not None]
         shown_unit = unit or runs[-1].unit or "kg"
-        volume = round_volume(sum(r.volume(shown_unit) for r in results))
+        counts = [s.counts(shown_unit) for s in runs]  # not `result()`: a squad's weeks have 5 000 sessions
+        done = sum(c.done for c in counts)
+        planned = sum(s.planned_sets or 0 for s in runs)
+        cut = sum(c.cut_short for c in counts)
+        loads = [s.rpe_load for s in runs if s.rpe_load is not None]
+        volume = round_volume(sum(c.volume for c in counts))
         rows.append(
             [
                 athlete,
@@ -131,7 +131,7 @@ def weekly_table(
                 str(len(runs)),
                 f"{done}/{planned}" if planned else str(done),
                 str(cut) if cut else "",
-                str(sum(r.reps for r in results)),
+                str(sum(c.reps for c in counts)),
                 f"{format_volume(volume)} {shown_unit}" if volume else "-",
                 format_volume(sum(loads)) if loads else "-",
                 str(len(runs) - len(loads)) if len(loads) < len(runs) else "",
