@@ -7,6 +7,7 @@ the runner plays the cues and writes the log.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from typing import ClassVar
 
@@ -53,6 +54,9 @@ STATUS_S = 4.0
 PROBLEM_S = 10.0
 """A problem told in the status line (no sound device) stays this long."""
 
+APPROACH_S = 0.005
+"""The last stretch of a wait, waited for on its own (see `RunScreen._sleep_until_next_change`)."""
+
 
 class RunScreen(Screen[None]):
     """Phase banner, big countdown, what to do, reps, progress; the keys drive the engine."""
@@ -87,7 +91,10 @@ class RunScreen(Screen[None]):
             resume=resume,
             stop_gap_s=ctx.stop_gap_s,
         )
-        self._wake: Timer | None = None
+        self._wake: asyncio.TimerHandle | None = None
+        """The next poll, at a moment on the event loop's clock (see `_sleep_until_next_change`)."""
+        self._wake_at = 0.0
+        """When (the loop's clock) the next poll is due."""
         self._unflash: Timer | None = None
         self._lit = False
         """A whole-screen flash is showing."""
@@ -206,9 +213,7 @@ class RunScreen(Screen[None]):
 
     def poll(self) -> None:
         """Ask the runner what now (it plays the cues and logs), show it, and sleep until the next change."""
-        if self._wake is not None:
-            self._wake.stop()
-            self._wake = None
+        self._cancel_wake()
         runner = self.runner
         if runner.done:
             return
@@ -224,7 +229,34 @@ class RunScreen(Screen[None]):
             self._finished(state)
             return
         self._show(state)
-        self._wake = self.set_timer(runner.next_delay(now), self.poll, name="engine-poll")
+        self._sleep_until_next_change(now)
+
+    def _sleep_until_next_change(self, poll_began: float) -> None:
+        """Poll again a hair after the engine's next change, as a moment on the event loop's clock.
+
+        Not `set_timer`: a Textual timer starts counting when its task first runs, after the frame this poll
+        changed has been drawn. And in two steps: Linux lets a wait of about a second end up to 1 ms late
+        (`epoll_wait`'s slack is 0.1% of the timeout) and asyncio rounds the timeout up to the next ms, so
+        a wake measured 1.8 ms late (median); the last `APPROACH_S` are waited for on their own.
+        """
+        loop = asyncio.get_running_loop()
+        when = self._wake_at = loop.time() + self.runner.next_delay(poll_began)
+        if when - loop.time() > APPROACH_S:
+            self._wake = loop.call_at(when - APPROACH_S, self._approach, when)
+        else:
+            self._wake = loop.call_at(when, self._woken)
+
+    def _approach(self, when: float) -> None:
+        self._wake = asyncio.get_running_loop().call_at(when, self._woken)
+
+    def _woken(self) -> None:
+        self._wake = None
+        self.call_later(self.poll)  # through the screen's messages, so an error in it is Textual's to show
+
+    def _cancel_wake(self) -> None:
+        if self._wake is not None:
+            self._wake.cancel()
+            self._wake = None
 
     def _cue(self, event: CueDue) -> None:
         """The visual half of a cue (poll has already played its sound)."""
@@ -519,8 +551,7 @@ class RunScreen(Screen[None]):
 
         `commit_entry` False when the widgets are already gone (the screen is being unmounted).
         """
-        if self._wake is not None:
-            self._wake.stop()
+        self._cancel_wake()
         state = self.runner.stop(commit_offer=commit_entry)
         if commit_entry:
             self._entry.show_off()
@@ -528,6 +559,7 @@ class RunScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         """However the app ends (Ctrl+Q, a crash in a handler), a session under way is logged as aborted."""
+        self._cancel_wake()
         if self.running:
             self.stop(commit_entry=False)
         gc.unfreeze()  # what was frozen for the session can be collected again
