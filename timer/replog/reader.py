@@ -349,11 +349,12 @@ def _read_file(path: Path, books: _Books, problems: list[Problem]) -> None:
                 try:
                     record = decode_valid(line)
                 except DECODE_ERRORS:
-                    record = explain(line)
-                    if isinstance(record, str):
+                    explained = explain(line)
+                    if isinstance(explained, str):
                         if line.strip():  # a blank line is no problem
-                            _note(issues, record, f.tell() - len(line))
+                            _note(issues, explained, f.tell() - len(line))
                         continue
+                    record = explained
                 session = sessions.get(record.session)
                 try:
                     if session is None:
