@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -161,8 +160,8 @@ class LoggedSession:
     """The latest start or end mark (session time, record order, what): it decides the status."""
     _unordered: bool = field(default=False, repr=False)
     """Whether a set came before one earlier in the timeline (then `_finish` sorts; a log rarely needs it)."""
-    _tail: tuple[float, ...] = field(default=(-math.inf,), repr=False)
-    """The timeline rank (`_rank`) of the set place added last (before any: lower than all)."""
+    _tail: SetKey | None = field(default=None, repr=False)
+    """The set place added last (the same tuple as its key: no memory more), for the next to compare with."""
 
     @property
     def reps(self) -> int:
@@ -630,10 +629,11 @@ def _on_set(s: LoggedSession, r: SetRecord, t: float, books: _Books) -> None:
         books.left -= SET_COST
         if len(shared) < MAX_SHARED:
             key = shared.setdefault(key, key)
-        rank = (key[0], key[1], key[2], key[3] or 0)  # _rank(key), inline: once per set of a log
-        if rank < s._tail:
+        tail = s._tail  # _rank(key) < _rank(tail), inline: this runs once per set of a log
+        rank = (key[0], key[1], key[2], key[3] or 0)
+        if tail is not None and rank < (tail[0], tail[1], tail[2], tail[3] or 0):
             s._unordered = True
-        s._tail = rank
+        s._tail = key
     # The four texts of a set repeat together (the same station in every session): one look-up for all.
     texts = (r.exercise, r.station_name, r.unit, r.ended_by)
     kept = shared.get(texts)
