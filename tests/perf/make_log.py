@@ -40,6 +40,7 @@ def generate(
     athletes: int = 4,
     seed: int = 1,
     per_session: int = 10,
+    first_athlete: int = 1,
 ) -> int:
     """Append sessions to `out` until it holds `sets` set records; returns the number of sessions.
 
@@ -55,7 +56,7 @@ def generate(
         for p in one_pass
     ][:per_session]
     rng = random.Random(seed)
-    names = [f"Athlete {i + 1}" for i in range(athletes)]
+    names = [f"Athlete {first_athlete + i}" for i in range(athletes)]
     day = datetime(2020, 1, 1, 17, 0, tzinfo=UTC)
     written = sessions = 0
     while written < sets:
@@ -113,13 +114,16 @@ def program_sessions(out: Path, count: int) -> None:
 
 
 def squad(folder: Path, *, athletes: int = 20, sets: int = 270_000, per_session: int = 30) -> list[Path]:
-    """A coach's folder: one log per athlete (`athlete-01.jsonl`, ...), `sets` set records in all."""
+    """A coach's folder: one log per athlete (`athlete-01.jsonl` holds Athlete 1's sessions, ...), `sets` set
+    records in all."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(athletes):
         path = folder / f"athlete-{i + 1:02}.jsonl"
         path.unlink(missing_ok=True)
-        generate(path, sets=sets // athletes, athletes=1, seed=i + 1, per_session=per_session)
+        generate(
+            path, sets=sets // athletes, athletes=1, seed=i + 1, per_session=per_session, first_athlete=i + 1
+        )
         paths.append(path)
     return paths
 
