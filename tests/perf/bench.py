@@ -23,7 +23,8 @@ the table and the machine line in table.py, the programs and their terminal in p
   record's `t` (session seconds when the app handled the end of the set) is compared with the planned
   end of that work phase from `circuit-timer plan --json`, and `session_end`'s `t` with the plan's
   total. The screen is checked too: when the banner's new title (WORK/REST/...) reached the terminal,
-  against the session's start on the wall clock (from the log's `at` stamps). That session runs muted.
+  against the session's start on the wall clock (from the log's `at` stamps). That session plays its cues
+  into ALSA's `file` plugin as the cue session does; `--only muted` runs it again muted.
 - Cues: a second, 64 s session plays its beeps (no voice) into ALSA's `file` plugin (the set-up of
   tests/alsa_capture), which records each opening of the sound device under its wall-clock start; each
   recording is matched with the cue schedule (`timer.cues`). The recorder's own delay after `play()` is

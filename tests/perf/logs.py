@@ -152,7 +152,7 @@ def paired_startups(
 ) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Launches with the empty and the big default log, in pairs back to back (the order alternating).
 
-    The same launch costs 0.55 CPU-s in one minute and 0.9 in the next on this shared machine, so the two logs
+    The same launch costs far more CPU in one minute than in the next on this shared machine, so the two logs
     are compared within each pair (as the CPU rows compare the app and termdown within each window), never as
     five launches of one followed by five of the other.
     """
