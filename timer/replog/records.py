@@ -134,9 +134,7 @@ TYPES: dict[str, type[AnyRecord]] = {
     for cls in (Start, Resumed, SetRecord, SetUpdate, Rep, Pause, Resume, Skip, Back, End, Extend, SessionRpe)
 }
 
-decode_valid = msgspec.json.Decoder(AnyRecord).decode
-"""The fast path alone: a well-formed record, or one of DECODE_ERRORS (then `explain` says what it is)."""
-DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, RecursionError, MemoryError)
+_fast = msgspec.json.Decoder(AnyRecord).decode
 _slow = json.JSONDecoder().decode
 
 Kind = str
@@ -146,12 +144,12 @@ Kind = str
 def decode(line: bytes) -> AnyRecord | Kind:
     """One line as a checked record, or why it is not one. Never raises for any bytes, any depth."""
     try:
-        return decode_valid(line)
-    except DECODE_ERRORS:
-        return explain(line)
+        return _fast(line)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, MemoryError):
+        return _explain(line)
 
 
-def explain(line: bytes) -> AnyRecord | Kind:
+def _explain(line: bytes) -> AnyRecord | Kind:
     """The slow path for a line the fast one refused: what kind of trouble it is (or a record after all)."""
     try:
         raw = _slow(line.decode("utf-8"))
