@@ -3,8 +3,9 @@
 Usage: python play_cues.py '<json>' with {"cues": [[kind, say-or-null], ...], "voices": {phrase: path},
 "without": [module, ...]}; the last makes `import simpleaudio` / `import miniaudio` fail (as when that
 extra is not installed), so the next backend is chosen.
-Prints one JSON line: the player's name and problem, how long each play() call took, and the process's
-threads (native ones included: a sound device runs its own) after the probe and after the last cue.
+Prints one JSON line: the player's name and problem, how long each play() call took, and the threads of the
+process and its children (native ones included: a sound device runs its own; miniaudio plays from a child
+process) after the probe and after the last cue.
 Waits for each sound to finish before the next, so each one is its own opening of the ALSA device.
 """
 
@@ -21,11 +22,31 @@ from timer.cues import Cue
 
 
 def native_threads() -> int | None:
-    """Threads of this process as the kernel counts them (an audio library's device threads too)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return None
+    """Threads of this process and its children as the kernel counts them (an audio library's device threads
+    too, in the process that plays miniaudio).
+
+    The fewest seen over SETTLE_S: a sound's native thread ends a moment after the sound reports finished
+    (simpleaudio's did, 1 run in 20); a device left open keeps its thread the whole time.
+    """
+    fewest = None
+    deadline = time.monotonic() + SETTLE_S
+    while time.monotonic() < deadline:
+        try:
+            count = threads_of("self")
+        except OSError:
+            return None
+        fewest = count if fewest is None else min(fewest, count)
+        time.sleep(0.005)
+    return fewest
+
+
+SETTLE_S = 0.2
+
+
+def threads_of(pid: str) -> int:
+    tasks = os.listdir(f"/proc/{pid}/task")
+    children = [c for t in tasks for c in Path(f"/proc/{pid}/task/{t}/children").read_text().split()]
+    return len(tasks) + sum(threads_of(child) for child in children)
 
 
 def main() -> None:

@@ -4,7 +4,8 @@ Backends, best first (see `choose_player`):
 1. simpleaudio with preloaded WaveObjects (play() returns in about a millisecond, the sound plays on
    simpleaudio's own thread; the `simpleaudio` extra, which needs gcc and the ALSA headers to install);
 2. miniaudio (the `audio` extra, a wheel: no compiler), one short-lived device per cue opened by a worker
-   thread (sound reaches the mix ~11 ms after play(), against simpleaudio's ~2 ms);
+   thread (sound reaches the mix ~11 ms after play(), against simpleaudio's ~2 ms), in a child process of
+   its own (`child`) so that its Python never holds the UI's interpreter lock;
 3. a system player in a subprocess (paplay, pw-play, aplay on Linux; afplay on macOS; winsound on Windows),
    spawned by a worker thread with every stream sent to /dev/null;
 4. the terminal bell, a callable injected by the UI (visual flashes are the UI's job).
@@ -19,8 +20,9 @@ each cue to their fallback (the bell, or nothing), so the visual flashes carry o
 
 Where things are: this module holds the `Player` protocol and `choose_player`, and re-exports the rest;
 `base` the rules shared by the real backends (tone + phrase, mute, not talking over a phrase); `simple`
-the simpleaudio player; `mini` the miniaudio player; `system` the subprocess players per platform;
-`basic` the bell, off and recording players; `alsa` the silencing of libasound. To replace something in
+the simpleaudio player; `mini` the miniaudio player; `child` the process that plays it apart from the UI;
+`system` the subprocess players per platform; `basic` the bell, off and recording players; `alsa` the
+silencing of libasound. To replace something in
 a test, patch the module that reads it (e.g. `timer.audio.system.SYSTEM_PLAYERS`,
 `timer.audio.alsa.silence_alsa`): rebinding the re-exported name here changes nothing the backends see.
 """
@@ -37,7 +39,8 @@ from timer.audio import alsa
 from timer.audio.alsa import silence_alsa
 from timer.audio.base import VOICE_GAP_S, CuePlayer, Sound, read_frames
 from timer.audio.basic import BellPlayer, NullPlayer, RecordingPlayer
-from timer.audio.mini import MiniaudioPlayer, import_miniaudio
+from timer.audio.child import ChildPlayer
+from timer.audio.mini import MiniaudioPlayer, import_miniaudio, miniaudio_installed
 from timer.audio.simple import SimpleaudioPlayer, import_simpleaudio
 from timer.audio.system import SYSTEM_PLAYERS, FilePlayer, system_player
 from timer.clock import Clock
@@ -47,6 +50,7 @@ __all__ = [
     "SYSTEM_PLAYERS",
     "VOICE_GAP_S",
     "BellPlayer",
+    "ChildPlayer",
     "FilePlayer",
     "MiniaudioPlayer",
     "NullPlayer",
@@ -110,6 +114,7 @@ def choose_player(
     clock: Clock = time.monotonic,
     probe: bool = True,
     platform: str = sys.platform,
+    own_process: bool | None = None,
 ) -> Player:
     """Pick the best working backend once, at start: simpleaudio, miniaudio, a system player, the bell, none.
 
@@ -121,11 +126,17 @@ def choose_player(
         probe: open the audio device once at start so a missing device is reported before the first cue.
         clock: monotonic seconds, for the file players' "is the phrase still playing" estimate.
         platform: `sys.platform` (a parameter for tests).
+        own_process: play miniaudio from a child process (`timer.audio.child`), so its Python never holds
+            the UI's interpreter lock. None: everywhere but Windows (whose pipes cannot be made
+            non-blocking before Python 3.12). False: in this process (tests with a stand-in module).
     """
     fallback: Player = BellPlayer(bell) if bell is not None else NullPlayer()
     simpleaudio, broken = import_simpleaudio()
+    if own_process is None:
+        own_process = platform != "win32"
+    in_child = simpleaudio is None and own_process and miniaudio_installed()
     miniaudio = None
-    if simpleaudio is None:  # imported only when it will be used: the import costs ~90 ms
+    if simpleaudio is None and not in_child:  # imported only when it will be used: the import costs ~90 ms
         miniaudio, broken_miniaudio = import_miniaudio()
         broken = broken or broken_miniaudio
     player: Player
@@ -133,6 +144,8 @@ def choose_player(
         player = SimpleaudioPlayer(
             simpleaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice
         )
+    elif in_child:
+        player = ChildPlayer(fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice)
     elif miniaudio is not None:
         player = MiniaudioPlayer(
             miniaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice
@@ -145,7 +158,7 @@ def choose_player(
         player = fallback
     else:
         player = NullPlayer("sound: off (no player found)")
-    if broken is not None and isinstance(player, CuePlayer | BellPlayer):
+    if broken is not None and isinstance(player, CuePlayer | BellPlayer | ChildPlayer):
         player._report(broken)
     player.set_muted(mute)
     return player

@@ -15,6 +15,7 @@ the ALSA headers to install). What the measurements in FIELD-NOTES decided here:
 
 from __future__ import annotations
 
+import importlib.util
 import queue
 import threading
 import time
@@ -42,6 +43,14 @@ TAIL_PERIODS = 3
 the device's buffer (miniaudio keeps 3 periods), so closing never cuts the end of a tone."""
 
 SAMPLE_BYTES = 2  # 16-bit mono
+
+
+def miniaudio_installed() -> bool:
+    """Whether miniaudio can be found, without importing it (the child process imports it)."""
+    try:
+        return importlib.util.find_spec("miniaudio") is not None
+    except (ImportError, ValueError):  # ValueError: a stand-in module without a spec (tests)
+        return False
 
 
 def import_miniaudio() -> tuple[ModuleType | None, str | None]:
