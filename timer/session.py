@@ -30,6 +30,7 @@ PhaseChanged, the new phase's cues at 0 ("go"); SessionFinished comes last of al
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -277,6 +278,19 @@ class Session:
             metronome=self.metronome,
             total_duration=sum(self._durations),
         )
+
+    def preview(self, now: float) -> State:
+        """The state `state(now)` would return, without changing this session (no event is handed out).
+
+        For drawing a moment ahead of time (the run screen prepares a phase change's frame before it is
+        due): a twin with its own copies of everything `_advance` changes is brought up to `now` instead.
+        Its events are dropped with it; the real ones come from `state()` at the moment.
+        """
+        twin = copy.copy(self)
+        twin.skips, twin.pauses, twin._durations = list(self.skips), list(self.pauses), list(self._durations)
+        twin._cues, twin._events = list(self._cues), []
+        twin._reps, twin._counted, twin._sets = dict(self._reps), set(self._counted), dict(self._sets)
+        return replace(twin.state(now), events=())
 
     # --- commands ------------------------------------------------------------------------------------
 

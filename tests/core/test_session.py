@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -470,3 +472,34 @@ def test_random_use_keeps_events_ordered_and_once(steps: list[tuple[str, float]]
     assert len(of(events, SessionFinished)) == (1 if s.status == "finished" else 0)
     if s.status == "finished":
         assert isinstance(events[-1], SessionFinished)
+
+
+# --- preview: the state at a moment ahead, drawn before it (the run screen's phase changes) --------------
+
+
+@pytest.mark.parametrize(
+    "ahead", [0.05, 5.0, 70.0, 400.0]
+)  # within the phase, across one, several, past the end
+def test_preview_is_the_coming_state_and_changes_nothing(
+    session: Session, clock: FakeClock, ahead: float
+) -> None:
+    at(session, clock, 54.95)  # 0.05 s before A's work ends (cues, a set, a phase change, a rest to come)
+    session.add_rep(clock())
+    session.add_rep(clock())
+    before = copy.deepcopy(vars(session))
+    then = clock() + ahead
+    preview = session.preview(then)
+    assert vars(session) == before  # the session itself has not moved: nothing played, logged or ended
+    assert preview.events == ()
+    clock.set(then)
+    real = session.state(clock())
+    assert preview == replace(real, events=())  # what was drawn ahead is what the moment is
+    if ahead >= 0.05:
+        assert of(real.events, PhaseChanged)  # the moment's events are handed out by state(), as ever
+
+
+def test_preview_while_paused_shows_the_pause(session: Session, clock: FakeClock) -> None:
+    at(session, clock, 54.0)
+    session.pause(clock())
+    preview = session.preview(clock() + 5)
+    assert preview.status == "paused" and preview.phase.exercise == "A" and preview.remaining == 1.0

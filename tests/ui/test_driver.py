@@ -11,6 +11,8 @@ import importlib
 import inspect
 import os
 import signal
+import sys
+import time
 from typing import Any
 
 import pytest
@@ -95,3 +97,64 @@ async def test_the_input_thread_flushes_the_parser_when_input_ends(monkeypatch: 
             os.close(write_end)
     assert [m.key for m in quiet.got if isinstance(m, events.Key)] == ["a"]
     assert fed[0] == "a" and fed[-1] == ""
+
+
+# --- frames held until their moment (the run screen's phase changes) ----------------------------------
+
+
+class _Writer:
+    """Stands in for Textual's writer thread: what reached the terminal, one item per write."""
+
+    def __init__(self) -> None:
+        self.wrote: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.wrote.append(text)
+
+
+def held_driver() -> tuple[QuietLinuxDriver, _Writer]:
+    quiet = QuietLinuxDriver(app=None)
+    out = _Writer()
+    quiet._writer_thread = out  # type: ignore[assignment]
+    return quiet, out
+
+
+async def test_a_held_frame_goes_out_at_its_release_in_order_and_in_one_piece() -> None:
+    quiet, out = held_driver()
+    quiet.write("before")
+    quiet.hold(until=time.monotonic() + 60)
+    quiet.write("frame ")
+    quiet.write("cursor")
+    assert out.wrote == ["before"]  # nothing of the prepared frame is on the terminal yet
+    quiet.release()
+    assert out.wrote == ["before", "frame cursor"]
+    quiet.release()  # nothing held: nothing written
+    quiet.write("after")
+    assert out.wrote == ["before", "frame cursor", "after"]
+
+
+async def test_a_hold_long_past_its_moment_lets_go_at_the_next_write() -> None:
+    """A release that never came (a bug, a lost timer) must not freeze the screen."""
+    quiet, out = held_driver()
+    quiet.hold(until=time.monotonic() - driver.HOLD_SLACK_S - 1)
+    quiet.write("frame")
+    assert out.wrote == ["frame"]
+
+
+async def test_the_terminal_is_given_back_after_what_was_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+Z or quitting while a frame is held: the frame, then the sequences that restore the terminal;
+    and the interpreter's switch interval (shortened for the writer thread) as it was."""
+    monkeypatch.setattr(LinuxDriver, "start_application_mode", lambda self: None)
+    monkeypatch.setattr(LinuxDriver, "stop_application_mode", lambda self: self.write("restore"))
+    before = sys.getswitchinterval()
+    quiet, out = held_driver()
+    try:
+        quiet.start_application_mode()
+        assert sys.getswitchinterval() == pytest.approx(driver.SWITCH_INTERVAL_S)
+        quiet.hold(until=time.monotonic() + 60)
+        quiet.write("frame")
+        quiet.stop_application_mode()
+    finally:
+        sys.setswitchinterval(before)
+    assert out.wrote == ["frame", "restore"]
+    assert sys.getswitchinterval() == pytest.approx(before)

@@ -376,6 +376,79 @@ async def test_poll_sleeps_until_the_next_change(app: CircuitApp, clock: FakeClo
         assert before + 0.25 + WAKE_SLACK_S <= screen._wake_at <= after + 0.25 + WAKE_SLACK_S
 
 
+class HeldFrames:
+    """Stands in for the driver's hold and release (the headless test driver writes nothing to hold)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def hold(self, until: float) -> None:
+        self.calls.append("hold")
+
+    def release(self) -> None:
+        self.calls.append("release")
+
+
+async def test_a_phase_change_is_drawn_ahead_and_let_out_at_its_moment(
+    app: CircuitApp, clock: FakeClock, player: RecordingPlayer, tmp_path: Path
+) -> None:
+    """The next phase's frame is drawn PREPARE_S early from the engine's preview and held; at the moment it
+    is let out first, and only then does the poll play, log and hand out what the moment brings."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start(pilot)
+        frames = HeldFrames()
+        screen._frames = frames  # type: ignore[assignment]
+        await at(pilot, clock, 5 + 19.9)  # Squat: 0.1 s left; the poll plans to prepare the rest's frame
+        assert screen._wake is not None
+        when = screen._wake_at
+        screen._wake.cancel()  # the loop's real clock must not fire it mid-test: the test calls it
+        screen._wake = None
+        frames.calls.clear()
+        played = list(player.played)
+        screen._woken_to_prepare(when, clock() + 0.1)
+        await pilot.pause()
+        assert frames.calls == ["hold"]
+        banner = screen.query_one(PhaseBanner)
+        assert banner.kind == "rest" and screen._countdown.text == "0:10"  # drawn, held by the driver
+        assert screen.runner.last_state is not None and screen.runner.last_state.phase.kind == "work"
+        assert player.played == played  # nothing of the moment has happened yet: no stop tone,
+        assert not [r for r in records(tmp_path) if r["type"] == "set"]  # no set in the log
+        screen._wake.cancel()  # as before: the test says when the moment comes
+        screen._wake = None
+        clock.advance(0.1)
+        screen._woken()
+        assert frames.calls == ["hold", "release"]  # the frame first, then the poll's work
+        await pilot.pause()
+        assert [cue.kind for cue in player.played[len(played) :]] == ["stop"]
+        assert [r["type"] for r in records(tmp_path)].count("set") == 1
+        assert banner.kind == "rest"
+
+
+async def test_a_key_before_the_moment_lets_the_frame_out_and_draws_the_present(
+    app: CircuitApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start(pilot)
+        frames = HeldFrames()
+        screen._frames = frames  # type: ignore[assignment]
+        await at(pilot, clock, 5 + 19.9)
+        when = screen._wake_at
+        assert screen._wake is not None
+        screen._wake.cancel()
+        screen._wake = None
+        screen._woken_to_prepare(when, clock() + 0.1)
+        await pilot.pause()
+        frames.calls.clear()
+        await pilot.press("p")  # pause, 0.1 s before the rest: the held frame goes, the present follows
+        await pilot.pause()
+        assert frames.calls[0] == "release"
+        banner = screen.query_one(PhaseBanner)
+        assert banner.kind == "work" and banner.paused
+        frames.calls.clear()
+        screen._prepare(when, clock() + 0.1)  # a prepare planned before the key: stale, does nothing
+        assert frames.calls == [] and banner.kind == "work"
+
+
 async def test_session_to_summary(app: CircuitApp, clock: FakeClock, tmp_path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await start(pilot)

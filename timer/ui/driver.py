@@ -11,6 +11,10 @@ from what it waits on and for how long, and what it does when the terminal's inp
 Stopping: Textual's `disable_input` sets `exit_event` and joins the thread; here setting that event also
 writes to the pipe, so the blocked thread wakes at once.
 
+It also holds what is written between `hold` and `release`, for a frame drawn ahead of its moment (the run
+screen's phase changes, see `RunScreen._prepare`), and shortens Python's switch interval while the app runs
+so that Textual's writer thread gets each frame onto the terminal without waiting up to 5 ms for the lock.
+
 Reviewed against Textual `REVIEWED_TEXTUAL`: tests/ui/test_driver.py hashes the Textual code this copies
 or leans on (`REVIEWED_SOURCES`) and fails with "review timer/ui/driver.py against Textual X.Y" when it
 changes. At run time any other Textual version gets Textual's own driver (`driver_class`): slower when
@@ -23,6 +27,7 @@ import contextlib
 import os
 import selectors
 import signal
+import sys
 import threading
 import time
 import weakref
@@ -45,14 +50,23 @@ REVIEWED_SOURCES = {
     "LinuxDriver.run_input_thread": "d796af6d69db337d6fa6bd463984f7d17188d991dbb22f60efb92a8a9619507c",
     "LinuxDriver.disable_input": "6154c5a7c1743fe9dd03887bbfaf63e4c55ab314c8e8cc9077e85ba125551a04",
     "LinuxDriver.__init__": "671887bbf938d1d82bc2fb5cba1c4223873c95e7878cbe596da2badc2f316d76",
+    "LinuxDriver.write": "b78a34033db5a0eb51f564301af95e4ecf23106f7e1c3e95cfd30bfec78e1fef",
+    "LinuxDriver.stop_application_mode": "9a7e99c8d4bdbd3bee8d728aabb4427712defa4b56d752c8ed83188e61015460",
     "_loop.loop_last": "9cedebad8dcc14c41246ad02170ebbd19ef89489f02dc65ebbf76f5e62a0743c",
 }
 """SHA-256 of the source of what this file copies (`run_input_thread`, `loop_last`) or relies on
-(`exit_event` made in `__init__`, then set and joined in `disable_input`), in the reviewed version;
+(`exit_event` made in `__init__`, then set and joined in `disable_input`; every byte for the terminal
+going through `write`, and `stop_application_mode` giving the terminal back), in the reviewed version;
 `LinuxDriver` is `textual.drivers.linux_driver.LinuxDriver`, `_loop` is `textual._loop`."""
 
 TICK_AFTER_INPUT_S = max(0.5, 3 * constants.ESCAPE_DELAY)
 """How long after the last input the thread keeps ticking (a lone Esc resolves after ESCAPE_DELAY)."""
+
+SWITCH_INTERVAL_S = 0.0005
+"""The interpreter's switch interval while the app runs (Python's default is 0.005 s)."""
+
+HOLD_SLACK_S = 0.5
+"""How long past its moment a held frame may wait for `release` before the next write lets it out."""
 
 _T = TypeVar("_T")
 
@@ -95,6 +109,52 @@ class QuietLinuxDriver(LinuxDriver):
         self.exit_event = _WakingEvent(self._wake_write)
         # Not closed in `close()`: Textual closes the driver on Ctrl+Z and starts it again after `fg`.
         weakref.finalize(self, _close_all, self._wake_read, self._wake_write)
+
+    # Frames drawn ahead of their moment: the run screen prepares a phase change's frame before it is due
+    # and has it written at the moment (see `RunScreen._prepare`).
+    _held: list[str] | None = None
+    _hold_until = 0.0
+    _switch_interval: float | None = None
+    """Python's switch interval before the app shortened it, until it is put back."""
+
+    def hold(self, until: float) -> None:
+        """Keep everything written from now on until `release`; at the latest until `until` (monotonic
+        seconds) plus `HOLD_SLACK_S`, when the next write lets it all out (a missed release never freezes
+        the screen)."""
+        if self._held is None:
+            self._held = []
+        self._hold_until = until + HOLD_SLACK_S
+
+    def release(self) -> None:
+        """Write what was held, in the order it came, in one piece."""
+        held, self._held = self._held, None
+        if held:
+            super().write("".join(held))
+
+    def write(self, data: str) -> None:
+        if self._held is None:
+            super().write(data)
+            return
+        self._held.append(data)
+        if time.monotonic() > self._hold_until:
+            self.release()
+
+    def start_application_mode(self) -> None:
+        super().start_application_mode()  # type: ignore[no-untyped-call]  # untyped in Textual
+        # Textual's writer thread puts each frame on the terminal, and needs the interpreter's lock for it.
+        # With Python's default switch interval it waited up to 5 ms for the UI thread to let go of it (a
+        # phase change's frame, released at its moment, then reached the terminal 3-10 ms late, as the
+        # poll of that moment went on working); the waiting thread now gets the lock within 0.5 ms.
+        if self._switch_interval is None:  # the original, put back when the terminal is given back
+            self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+    def stop_application_mode(self) -> None:
+        self.release()  # before the terminal is given back (Ctrl+Z, quitting)
+        super().stop_application_mode()
+        if self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
 
     def _drain_wake_pipe(self) -> None:
         try:

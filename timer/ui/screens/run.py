@@ -29,6 +29,7 @@ from timer.replog.resume import Resume
 from timer.runner import SessionRunner, can_speak
 from timer.session import CueDue, PhaseChanged, Session, State
 from timer.ui.context import RunContext
+from timer.ui.driver import QuietLinuxDriver
 from timer.ui.messages import SessionDone
 from timer.ui.screens.confirm import ConfirmQuit
 from timer.ui.screens.help import HelpScreen
@@ -56,6 +57,8 @@ PROBLEM_S = 10.0
 
 APPROACH_S = 0.005
 """The last stretch of a wait, waited for on its own (see `RunScreen._sleep_until_next_change`)."""
+PREPARE_S = 0.05
+"""How long before a phase change its frame is drawn, to be held and written at the moment (`_prepare`)."""
 
 
 class RunScreen(Screen[None]):
@@ -95,6 +98,8 @@ class RunScreen(Screen[None]):
         """The next poll, at a moment on the event loop's clock (see `_sleep_until_next_change`)."""
         self._wake_at = 0.0
         """When (the loop's clock) the next poll is due."""
+        self._frames: QuietLinuxDriver | None = None
+        """The driver, when it can hold a frame until its moment (ours, in a terminal; see `_prepare`)."""
         self._unflash: Timer | None = None
         self._lit = False
         """A whole-screen flash is showing."""
@@ -153,6 +158,8 @@ class RunScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        driver = getattr(self.app, "_driver", None)  # private: Textual has no public handle on its driver
+        self._frames = driver if isinstance(driver, QuietLinuxDriver) else None
         self._fit(self.size.width, self.size.height)
         _settle_garbage_collector()
         self.runner.start(self.ctx.clock(), self.ctx.circuit_path)
@@ -240,8 +247,19 @@ class RunScreen(Screen[None]):
         a wake measured 1.8 ms late (median); the last `APPROACH_S` are waited for on their own.
         """
         loop = asyncio.get_running_loop()
-        when = self._wake_at = loop.time() + self.runner.next_delay(poll_began)
-        if when - loop.time() > APPROACH_S:
+        delay = self.runner.next_delay(poll_began)
+        when = self._wake_at = loop.time() + delay
+        state = self.runner.last_state
+        phase_ends = (
+            state is not None
+            and state.status == "running"
+            and state.next_phase is not None
+            and state.remaining <= state.wake_in + 1e-6
+        )
+        if phase_ends and self._frames is not None and when - loop.time() > PREPARE_S + APPROACH_S:
+            then = self.ctx.clock() + delay
+            self._wake = loop.call_at(when - PREPARE_S, self._woken_to_prepare, when, then)
+        elif when - loop.time() > APPROACH_S:
             self._wake = loop.call_at(when - APPROACH_S, self._approach, when)
         else:
             self._wake = loop.call_at(when, self._woken)
@@ -251,12 +269,39 @@ class RunScreen(Screen[None]):
 
     def _woken(self) -> None:
         self._wake = None
+        self._release()  # a frame prepared for this moment goes out now, before the poll's work
         self.call_later(self.poll)  # through the screen's messages, so an error in it is Textual's to show
+
+    def _woken_to_prepare(self, when: float, then: float) -> None:
+        self._wake = None
+        self.call_later(self._prepare, when, then)
+
+    def _prepare(self, when: float, then: float) -> None:
+        """Draw the next phase `PREPARE_S` ahead of its moment, and have the terminal get it at the moment.
+
+        A phase change redraws the whole screen, which takes about 8 ms here, and more on a busy machine,
+        so drawn at the moment it reached the terminal 10–25 ms late. Drawn ahead, from the engine's
+        `preview` of that moment (nothing is played, logged or handed out early), its bytes are held by the
+        driver and written when `_woken` comes at `when`. The poll then does the moment's real work (cues,
+        log, flashes, the rep entry) and finds the screen already showing the new phase. A key pressed in
+        between polls at once, which lets the held frame out early and then draws the present state over it.
+        """
+        if self._frames is None or self.runner.done or self._wake is not None or self._wake_at != when:
+            return  # a poll came first (a key) and planned its own wake
+        self._frames.hold(until=when)
+        self._show(self.runner.session.preview(then))
+        loop = asyncio.get_running_loop()
+        self._wake = loop.call_at(max(loop.time(), when - APPROACH_S), self._approach, when)
+
+    def _release(self) -> None:
+        if self._frames is not None:
+            self._frames.release()
 
     def _cancel_wake(self) -> None:
         if self._wake is not None:
             self._wake.cancel()
             self._wake = None
+        self._release()  # a poll before the moment (a key): what was prepared goes out, the present follows
 
     def _cue(self, event: CueDue) -> None:
         """The visual half of a cue (poll has already played its sound)."""
