@@ -642,6 +642,7 @@ def test_real_playback_is_recorded_by_alsa(capture: tuple[Path, Path], backend: 
     # Nothing is left running between cues: once each sound has played, the process has the threads it had
     # after the probe (an open miniaudio device would keep its thread, calling into Python every 10 ms).
     threads = report["threads"]
+    assert None not in threads.values(), threads  # counted, not unreadable
     assert threads["after_cues"] == threads["after_probe"], threads
     assert result.stderr == ""
     # play() returns at once (a loose bound: CI machines are slow; it is about a millisecond here).

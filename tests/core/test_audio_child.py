@@ -25,7 +25,7 @@ import pytest
 from tests.alsa_capture.support import REPO
 from tests.core.test_audio_miniaudio import fake_miniaudio, play_out, tone
 from tests.needs import need_module
-from timer.audio import BellPlayer, ChildPlayer, child
+from timer.audio import BellPlayer, ChildPlayer, RecordingPlayer, child
 from timer.audio.child import serve
 from timer.cues import Cue
 from timer.sounds import wav_bytes
@@ -127,6 +127,7 @@ def test_a_miniaudio_that_cannot_load_is_one_answer_and_the_end(monkeypatch: pyt
         "problem": "miniaudio could not load; cues are visual only.",
         "detail": None,
         "failed": True,
+        "broken": True,  # the UI then uses the next player in choose_player's order
     }
 
 
@@ -204,10 +205,32 @@ def test_a_child_that_never_answers_is_killed_and_the_bell_plays(
     player = ChildPlayer(fallback=bell, command=child_script(tmp_path, "time.sleep(60)\n"))
     assert player.name == "sound: bell (sound process failed)"
     assert player.problem == "The sound process did not answer; cues are visual plus the terminal bell."
+    assert player._process is not None
+    assert player._process.wait(timeout=10) == -signal.SIGKILL  # killed at once, not left behind
     player.play(Cue("go", 0.0))
     assert rings == ["ding"]
     player.close()
-    assert player._process is not None and player._process.returncode is not None  # not left behind
+
+
+def test_a_miniaudio_that_cannot_load_hands_over_to_the_next_player(tmp_path: Path) -> None:
+    """Installed but broken (a wheel for another machine): as before the child, a system player plays."""
+    broken = {**HELLO, "name": "sound: bell (miniaudio could not load)", "failed": True, "broken": True}
+    broken["detail"] = "cannot open shared object file"
+    script = f"print({json.dumps(json.dumps(broken))}, flush=True)\n"
+    bell, rings = ringing()
+    aplay = RecordingPlayer(name="sound: aplay")
+    player = ChildPlayer(fallback=bell, command=child_script(tmp_path, script), instead=lambda: aplay)
+    assert player.name == "sound: aplay"
+    assert player.problem == "miniaudio could not load; using aplay."
+    assert player.problem_detail == "cannot open shared object file"
+    player.set_muted(True)
+    player.play(Cue("count", 0.0))
+    player.set_muted(False)
+    player.play(Cue("go", 1.0))
+    assert player.wait_done(timeout=10)
+    player.close()
+    assert [cue.kind for cue in aplay.played] == ["go"] and aplay.closed
+    assert rings == []  # the child ending after its answer is not a failure: the bell stays quiet
 
 
 def test_a_child_that_cannot_start_is_said_once_and_the_bell_plays(tmp_path: Path) -> None:

@@ -400,6 +400,7 @@ async def test_a_phase_change_is_drawn_ahead_and_let_out_at_its_moment(
         screen._frames = frames  # type: ignore[assignment]
         await at(pilot, clock, 5 + 19.9)  # Squat: 0.1 s left; the poll plans to prepare the rest's frame
         assert screen._wake is not None
+        assert screen._wake._callback == screen._woken_to_prepare  # type: ignore[attr-defined]
         when = screen._wake_at
         screen._wake.cancel()  # the loop's real clock must not fire it mid-test: the test calls it
         screen._wake = None
@@ -447,6 +448,32 @@ async def test_a_key_before_the_moment_lets_the_frame_out_and_draws_the_present(
         frames.calls.clear()
         screen._prepare(when, clock() + 0.1)  # a prepare planned before the key: stale, does nothing
         assert frames.calls == [] and banner.kind == "work"
+
+
+async def test_a_key_just_before_a_rest_ends_keeps_its_rep_entry(app: CircuitApp, clock: FakeClock) -> None:
+    """The work after the rest was drawn ahead (its live count in the big digits); `+` then extends the
+    rest: the rest's entry, with what was typed, is back for the whole extended rest."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await start(pilot)
+        frames = HeldFrames()
+        screen._frames = frames  # type: ignore[assignment]
+        await at(pilot, clock, 5 + 20)  # the rest after Squat
+        await pilot.press("7")
+        await at(pilot, clock, 9.9)  # 0.1 s of the rest left
+        when = screen._wake_at
+        assert screen._wake is not None
+        screen._wake.cancel()
+        screen._wake = None
+        screen._woken_to_prepare(when, clock() + 0.1)
+        await pilot.pause()
+        assert screen.query_one(PhaseBanner).kind == "work"  # the preview, held
+        await pilot.press("plus")  # 15 s more rest
+        await pilot.pause()
+        assert screen.query_one(PhaseBanner).kind == "rest"
+        assert screen._entry.mode == "entry" and screen._rep_count.text == "7"
+        await pilot.press("backspace", "9")  # and it still takes a correction
+        await pilot.pause()
+        assert screen._rep_count.text == "9"
 
 
 async def test_session_to_summary(app: CircuitApp, clock: FakeClock, tmp_path) -> None:

@@ -145,7 +145,16 @@ def choose_player(
             simpleaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice
         )
     elif in_child:
-        player = ChildPlayer(fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice)
+
+        def instead() -> Player | None:  # miniaudio installed but broken: what would have come next
+            found = system_player(platform)
+            if found is None:
+                return None
+            return FilePlayer(*found, fallback=fallback, sounds_dir=sounds_dir, voice=voice, clock=clock)
+
+        player = ChildPlayer(
+            fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice, instead=instead
+        )
     elif miniaudio is not None:
         player = MiniaudioPlayer(
             miniaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice

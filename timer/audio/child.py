@@ -55,9 +55,14 @@ class ChildPlayer:
         sounds_dir: Path | None = None,
         voice: bool = True,
         command: list[str] | None = None,
+        instead: Callable[[], Player | None] | None = None,
     ) -> None:
-        """`command` replaces `python -m timer.audio.child` (tests: a child that dies or never answers)."""
+        """`command` replaces `python -m timer.audio.child` (tests: a child that dies or never answers).
+        `instead` makes the player to use if miniaudio turns out to be installed but unable to load (the
+        next one in `choose_player`'s order; the child says so in its first answer)."""
         self._fallback = fallback
+        self._instead_factory = instead
+        self._instead: Player | None = None
         self._muted = False
         self._closed = False
         self._name = "sound: miniaudio"
@@ -105,6 +110,8 @@ class ChildPlayer:
     @property
     def name(self) -> str:
         self._wait_ready()
+        if self._instead is not None:
+            return self._instead.name
         if self._why is not None:
             return f"{self._fallback.name if self._fallback is not None else 'sound: off'} ({self._why})"
         return self._name
@@ -122,25 +129,35 @@ class ChildPlayer:
         self._muted = muted
         if self._fallback is not None:
             self._fallback.set_muted(muted)
+        if self._instead is not None:
+            self._instead.set_muted(muted)
         self._send({"mute": muted})
 
     def play(self, cue: Cue) -> None:
         if self._muted:
             return
-        if not self._failed:
+        if self._instead is not None:
+            self._instead.play(cue)
+        elif not self._failed:
             self._send({"play": [cue.kind, cue.say]})
         if self._failed and self._fallback is not None:
             self._fallback.play(cue)
 
     def add_voices(self, voices: Mapping[str, Path]) -> None:
+        if self._instead is not None:
+            self._instead.add_voices(voices)
         self._send({"voices": {phrase: str(path) for phrase, path in voices.items()}})
 
     def wait_done(self, timeout: float = 10.0) -> bool:
         """Block until every sound so far has played (tests); False on timeout or with no child."""
+        if self._instead is not None:
+            return bool(getattr(self._instead, "wait_done", lambda timeout: True)(timeout))
         done = threading.Event()
         with self._lock:
             number = len(self._waits)
             self._waits[number] = done
+        if self._failed:  # `_fail` set only the waits it found
+            done.set()
         self._send({"wait": number})
         return done.wait(timeout) and not self._failed
 
@@ -155,18 +172,29 @@ class ChildPlayer:
             except (OSError, subprocess.TimeoutExpired):
                 self._process.kill()
                 self._process.wait()
+        if self._instead is not None:
+            self._instead.close()
         if self._fallback is not None:
             self._fallback.close()
 
     # Internals.
+    def _use_instead(self, detail: str | None) -> None:
+        """miniaudio is installed but cannot load: the next player in `choose_player`'s order takes over."""
+        instead = self._instead_factory() if self._instead_factory is not None else None
+        if instead is None:
+            self._fail("miniaudio could not load", detail or "")
+            return
+        instead.set_muted(self._muted)
+        self._report(f"miniaudio could not load; using {instead.name.removeprefix('sound: ')}.", detail)
+        self._instead = instead
+        self._ready.set()
+
     def _wait_ready(self) -> None:
         if not self._ready.wait(START_TIMEOUT_S):
             self._fail("The sound process did not answer", f"no answer in {START_TIMEOUT_S:g} s")
-            if self._process is not None:
-                self._process.kill()
 
     def _send(self, message: dict[str, Any]) -> None:
-        if self._failed or self._closed or self._process is None:
+        if self._failed or self._closed or self._process is None or self._instead is not None:
             return
         data = (json.dumps(message) + "\n").encode()
         try:
@@ -183,8 +211,12 @@ class ChildPlayer:
             self._failed = True
             self._why = "sound process failed"
             self._report(f"{what}; {what_is_left(self._fallback)}.", detail)
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()  # a child left running would play what it has, late, over the bell
         self._ready.set()
-        for done in list(self._waits.values()):
+        with self._lock:
+            waits = list(self._waits.values())
+        for done in waits:
             done.set()
 
     def _report(self, problem: str | None, detail: str | None = None) -> None:
@@ -200,12 +232,15 @@ class ChildPlayer:
             if "done" in message:
                 self._waits.get(message["done"], threading.Event()).set()
                 continue
+            if message.get("broken") and self._instead_factory is not None:
+                self._use_instead(message["detail"])
+                continue
             self._name = message["name"]
             self._report(message["problem"], message["detail"])
             if message["failed"]:  # its device failed: it said why; the fallback plays from now on
                 self._failed = True
             self._ready.set()
-        if not self._closed:
+        if not self._closed and self._instead is None:
             self._fail("The sound process stopped", "its output ended")
 
 
@@ -256,6 +291,7 @@ def serve(options: dict[str, Any], commands: Iterable[str], out: IO[str]) -> Non
                 "problem": f"miniaudio could not load; {what_is_left(fallback)}.",
                 "detail": broken,
                 "failed": True,
+                "broken": True,
             }
         )
         return

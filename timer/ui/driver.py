@@ -107,6 +107,7 @@ class QuietLinuxDriver(LinuxDriver):
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         self.exit_event = _WakingEvent(self._wake_write)
+        self._hold_lock = threading.Lock()
         # Not closed in `close()`: Textual closes the driver on Ctrl+Z and starts it again after `fg`.
         weakref.finalize(self, _close_all, self._wake_read, self._wake_write)
 
@@ -127,16 +128,19 @@ class QuietLinuxDriver(LinuxDriver):
 
     def release(self) -> None:
         """Write what was held, in the order it came, in one piece."""
-        held, self._held = self._held, None
-        if held:
-            super().write("".join(held))
+        with self._hold_lock:  # the input thread writes too (replies to the terminal's queries)
+            held, self._held = self._held, None
+            if held:
+                super().write("".join(held))
 
     def write(self, data: str) -> None:
-        if self._held is None:
+        with self._hold_lock:
+            held = self._held
+            if held is not None:
+                held.append(data)
+        if held is None:
             super().write(data)
-            return
-        self._held.append(data)
-        if time.monotonic() > self._hold_until:
+        elif time.monotonic() > self._hold_until:
             self.release()
 
     def start_application_mode(self) -> None:

@@ -98,6 +98,8 @@ class RunScreen(Screen[None]):
         """The next poll, at a moment on the event loop's clock (see `_sleep_until_next_change`)."""
         self._wake_at = 0.0
         """When (the loop's clock) the next poll is due."""
+        self._previewed = False
+        """A preview was shown since the last poll (see `_prepare`)."""
         self._frames: QuietLinuxDriver | None = None
         """The driver, when it can hold a frame until its moment (ours, in a terminal; see `_prepare`)."""
         self._unflash: Timer | None = None
@@ -229,8 +231,11 @@ class RunScreen(Screen[None]):
         for event in state.events:
             if isinstance(event, CueDue):
                 self._cue(event)
-        if any(isinstance(event, PhaseChanged) for event in state.events):
+        if any(isinstance(event, PhaseChanged) for event in state.events) or self._previewed:
+            # After a preview the offer is shown again even without a change: a key that polled before the
+            # moment left the rest under way, and the preview had shown the coming work's live count.
             self._show_offer(state)
+        self._previewed = False
         self._tell_problems()
         if runner.done:
             self._finished(state)
@@ -289,6 +294,7 @@ class RunScreen(Screen[None]):
         if self._frames is None or self.runner.done or self._wake is not None or self._wake_at != when:
             return  # a poll came first (a key) and planned its own wake
         self._frames.hold(until=when)
+        self._previewed = True
         self._show(self.runner.session.preview(then))
         loop = asyncio.get_running_loop()
         self._wake = loop.call_at(max(loop.time(), when - APPROACH_S), self._approach, when)
