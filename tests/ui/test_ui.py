@@ -389,6 +389,25 @@ class HeldFrames:
         self.calls.append("release")
 
 
+def take_wake(screen: RunScreen) -> float:
+    """Cancel the wake the last poll planned and return its moment: the loop's real clock must not fire it
+    mid-test; the test calls what it would have called."""
+    assert screen._wake is not None
+    screen._wake.cancel()
+    screen._wake = None
+    return screen._wake_at
+
+
+async def prepare_ahead(pilot: Pilot, screen: RunScreen, clock: FakeClock, ahead: float = 0.1) -> float:
+    """Run now the prepare the last poll planned for the phase change `ahead` s away; returns its moment."""
+    assert screen._wake is not None
+    assert screen._wake._callback == screen._woken_to_prepare  # type: ignore[attr-defined]
+    when = take_wake(screen)
+    screen._woken_to_prepare(when, clock() + ahead)
+    await pilot.pause()
+    return when
+
+
 async def test_a_phase_change_is_drawn_ahead_and_let_out_at_its_moment(
     app: CircuitApp, clock: FakeClock, player: RecordingPlayer, tmp_path: Path
 ) -> None:
@@ -399,23 +418,16 @@ async def test_a_phase_change_is_drawn_ahead_and_let_out_at_its_moment(
         frames = HeldFrames()
         screen._frames = frames  # type: ignore[assignment]
         await at(pilot, clock, 5 + 19.9)  # Squat: 0.1 s left; the poll plans to prepare the rest's frame
-        assert screen._wake is not None
-        assert screen._wake._callback == screen._woken_to_prepare  # type: ignore[attr-defined]
-        when = screen._wake_at
-        screen._wake.cancel()  # the loop's real clock must not fire it mid-test: the test calls it
-        screen._wake = None
         frames.calls.clear()
         played = list(player.played)
-        screen._woken_to_prepare(when, clock() + 0.1)
-        await pilot.pause()
+        await prepare_ahead(pilot, screen, clock)
         assert frames.calls == ["hold"]
         banner = screen.query_one(PhaseBanner)
         assert banner.kind == "rest" and screen._countdown.text == "0:10"  # drawn, held by the driver
         assert screen.runner.last_state is not None and screen.runner.last_state.phase.kind == "work"
         assert player.played == played  # nothing of the moment has happened yet: no stop tone,
         assert not [r for r in records(tmp_path) if r["type"] == "set"]  # no set in the log
-        screen._wake.cancel()  # as before: the test says when the moment comes
-        screen._wake = None
+        take_wake(screen)  # the approach to the moment: the test says when it comes
         clock.advance(0.1)
         screen._woken()
         assert frames.calls == ["hold", "release"]  # the frame first, then the poll's work
@@ -433,12 +445,7 @@ async def test_a_key_before_the_moment_lets_the_frame_out_and_draws_the_present(
         frames = HeldFrames()
         screen._frames = frames  # type: ignore[assignment]
         await at(pilot, clock, 5 + 19.9)
-        when = screen._wake_at
-        assert screen._wake is not None
-        screen._wake.cancel()
-        screen._wake = None
-        screen._woken_to_prepare(when, clock() + 0.1)
-        await pilot.pause()
+        when = await prepare_ahead(pilot, screen, clock)
         frames.calls.clear()
         await pilot.press("p")  # pause, 0.1 s before the rest: the held frame goes, the present follows
         await pilot.pause()
@@ -460,12 +467,7 @@ async def test_a_key_just_before_a_rest_ends_keeps_its_rep_entry(app: CircuitApp
         await at(pilot, clock, 5 + 20)  # the rest after Squat
         await pilot.press("7")
         await at(pilot, clock, 9.9)  # 0.1 s of the rest left
-        when = screen._wake_at
-        assert screen._wake is not None
-        screen._wake.cancel()
-        screen._wake = None
-        screen._woken_to_prepare(when, clock() + 0.1)
-        await pilot.pause()
+        await prepare_ahead(pilot, screen, clock)
         assert screen.query_one(PhaseBanner).kind == "work"  # the preview, held
         await pilot.press("plus")  # 15 s more rest
         await pilot.pause()

@@ -139,30 +139,29 @@ def choose_player(
     if simpleaudio is None and not in_child:  # imported only when it will be used: the import costs ~90 ms
         miniaudio, broken_miniaudio = import_miniaudio()
         broken = broken or broken_miniaudio
+
+    def file_player() -> Player | None:
+        """The platform's player command, if it has one (also what replaces a miniaudio that cannot load)."""
+        found = system_player(platform)
+        if found is None:
+            return None
+        return FilePlayer(*found, fallback=fallback, sounds_dir=sounds_dir, voice=voice, clock=clock)
+
     player: Player
     if simpleaudio is not None:
         player = SimpleaudioPlayer(
             simpleaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice
         )
     elif in_child:
-
-        def instead() -> Player | None:  # miniaudio installed but broken: what would have come next
-            found = system_player(platform)
-            if found is None:
-                return None
-            return FilePlayer(*found, fallback=fallback, sounds_dir=sounds_dir, voice=voice, clock=clock)
-
         player = ChildPlayer(
-            fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice, instead=instead
+            fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice, instead=file_player
         )
     elif miniaudio is not None:
         player = MiniaudioPlayer(
             miniaudio, fallback=fallback, probe=probe, sounds_dir=sounds_dir, voice=voice
         )
-    elif (found := system_player(platform)) is not None:
-        player = FilePlayer(
-            found[0], found[1], fallback=fallback, sounds_dir=sounds_dir, voice=voice, clock=clock
-        )
+    elif (system := file_player()) is not None:
+        player = system
     elif bell is not None:
         player = fallback
     else:
